@@ -1,0 +1,108 @@
+"""caserecord: validated, structured, time-anchored records from clinical case narratives.
+
+>>> import caserecord
+>>> record = caserecord.extract("A 47-year-old man ... vision 0.15 by the sixth month.")
+>>> caserecord.VisualAcuity.parse("20/200").as_logmar()
+1.0
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from caserecord.adverse_event import AbsentFinding, AdverseEvent
+from caserecord.codes import Code, CodeSystem
+from caserecord.diagnosis import Condition
+from caserecord.errors import (
+    AmbiguousNotationError,
+    CaseRecordError,
+    ConversionError,
+    ImplausibleValueError,
+    MissingExtraError,
+    NotationError,
+    TimelineError,
+)
+from caserecord.extraction import extract
+from caserecord.intervention import Intervention, InterventionKind, PriorTreatment
+from caserecord.outcomes.acuity import (
+    AcuityNotation,
+    QualitativeAcuity,
+    VisualAcuity,
+    VisualImpairment,
+)
+from caserecord.outcomes.measurements import (
+    ERGMeasurement,
+    Finding,
+    IntraocularPressure,
+    Measurement,
+    OCTMeasurement,
+    VEPMeasurement,
+    VisualAcuityMeasurement,
+    VisualFieldMeasurement,
+)
+from caserecord.patient import Age, AgeUnit, Patient
+from caserecord.provenance import Evidence
+from caserecord.quantity import Dose, Quantity
+from caserecord.record import CaseRecord, Narrative
+from caserecord.report import ExtractionReport, NoteKind, ReportNote
+from caserecord.timeline import Anchor, CaseTime, PartialDate, Phase, Qualifier, TimeUnit
+from caserecord.vocabulary import Change, Laterality, Severity, Sex, Status
+
+try:
+    __version__ = version("caserecord")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "AbsentFinding",
+    "AcuityNotation",
+    "AdverseEvent",
+    "Age",
+    "AgeUnit",
+    "AmbiguousNotationError",
+    "Anchor",
+    "CaseRecord",
+    "CaseRecordError",
+    "CaseTime",
+    "Change",
+    "Code",
+    "CodeSystem",
+    "Condition",
+    "ConversionError",
+    "Dose",
+    "ERGMeasurement",
+    "Evidence",
+    "ExtractionReport",
+    "Finding",
+    "ImplausibleValueError",
+    "Intervention",
+    "InterventionKind",
+    "IntraocularPressure",
+    "Laterality",
+    "Measurement",
+    "MissingExtraError",
+    "Narrative",
+    "NotationError",
+    "NoteKind",
+    "OCTMeasurement",
+    "PartialDate",
+    "Patient",
+    "Phase",
+    "PriorTreatment",
+    "Qualifier",
+    "QualitativeAcuity",
+    "Quantity",
+    "ReportNote",
+    "Severity",
+    "Sex",
+    "Status",
+    "TimeUnit",
+    "TimelineError",
+    "VEPMeasurement",
+    "VisualAcuity",
+    "VisualAcuityMeasurement",
+    "VisualFieldMeasurement",
+    "VisualImpairment",
+    "__version__",
+    "extract",
+]

@@ -1,0 +1,1 @@
+"""Showing records to people: rich renderables for the terminal, HTML for notebooks."""

@@ -1,0 +1,191 @@
+"""A narrative split into lines, header fields, sections and sentences.
+
+Nothing here rewrites the text: every piece is a span ``[start, end)`` of
+the original string, so evidence quotes are exact.  Splitting is
+regex-based with bounded patterns (no nested quantifiers) and is linear in
+the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Document", "HeaderField", "Section", "Sentence", "split_clauses"]
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "fig", "figs", "no", "e.g", "i.e", "approx",
+    "etc", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "inc", "ltd", "co", "jr", "sr", "pt", "ca", "vol", "pp", "ref", "resp",
+})
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+|$)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,7})$")
+_HEADER = re.compile(r"[ \t]*([A-Z][A-Za-z0-9 /()&'’-]{0,48}?)[ \t]*:[ \t]*(\S[^\n]*)?$")
+_BULLET = re.compile(r"[ \t]*(?:[-•*·▪]|\d{1,2}[.)])[ \t]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence (or bullet item) with its place in the document."""
+
+    start: int
+    end: int
+    text: str
+    index: int
+    line: int
+    section: int | None = None  # index into Document.sections
+    header_key: str | None = None  # key of a "Key: value" line this sentence belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderField:
+    """A ``Key: value`` line, with spans of key and value."""
+
+    key: str
+    value: str
+    key_start: int
+    value_start: int
+    value_end: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading line that frames the lines after it ("Before treatment:")."""
+
+    heading: str
+    start: int
+    end: int
+    line: int
+
+
+@dataclass
+class Document:
+    text: str
+    lines: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    headers: list[HeaderField] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str) -> Document:
+        doc = cls(text)
+        doc._split()
+        return doc
+
+    def header(self, *keys: str) -> HeaderField | None:
+        wanted = {k.lower() for k in keys}
+        for h in self.headers:
+            if h.key.lower() in wanted:
+                return h
+        return None
+
+    # -- splitting ---------------------------------------------------------------
+    def _split(self) -> None:
+        text = self.text
+        position = 0
+        section: int | None = None
+        section_has_bullets = False
+        for line_no, raw in enumerate(text.split("\n")):
+            start, end = position, position + len(raw)
+            position = end + 1
+            self.lines.append((start, end))
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            header_key = None
+            match = _HEADER.match(raw)
+            if match and _is_header_key(match.group(1)):
+                key = match.group(1).strip()
+                if match.group(2):
+                    value_start = start + match.start(2)
+                    value_end = start + len(raw.rstrip())
+                    self.headers.append(HeaderField(
+                        key, text[value_start:value_end], start + match.start(1),
+                        value_start, value_end, line_no))
+                    header_key = key
+                else:
+                    # "Before the stem cell treatment:" alone on its line: a section.
+                    self.sections.append(Section(stripped, start, end, line_no))
+                    section, section_has_bullets = len(self.sections) - 1, False
+                    continue
+            elif _looks_like_heading(stripped):
+                self.sections.append(Section(stripped, start, end, line_no))
+                section, section_has_bullets = len(self.sections) - 1, False
+                # Headings are also sentences: "Condition 3 months after treatment".
+            bullet = _BULLET.match(raw)
+            if bullet:
+                section_has_bullets = True
+            elif section_has_bullets and header_key is None:
+                # Prose after a bulleted list closes the section the list belonged to.
+                section = None
+                section_has_bullets = False
+            body_start = start + (bullet.end() if bullet else len(raw) - len(raw.lstrip()))
+            for s_start, s_end in _sentence_spans(text, body_start, start + len(raw.rstrip())):
+                self.sentences.append(Sentence(
+                    s_start, s_end, text[s_start:s_end], len(self.sentences), line_no,
+                    section, header_key))
+
+
+def _is_header_key(key: str) -> bool:
+    words = key.split()
+    return 1 <= len(words) <= 8 and not key.lower().startswith(("http", "note that"))
+
+
+_HEADING_CUES = re.compile(
+    r"^(?:the\s+)?(?:condition|status|result|results|outcome|before|after|at\s+discharge|"
+    r"on\s+admission|follow[- ]?up|treatment\s+schedule|therapeutic\s+efficacy|"
+    r"(?:\w+\s+){0,3}months?\s+after)\b",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_heading(line: str) -> bool:
+    # Short, no sentence-final full stop, and opening with a situational cue.
+    return len(line) <= 90 and not line.endswith((".", ";", ",")) and bool(
+        _HEADING_CUES.match(line))
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        stop = match.end()
+        if match.group().startswith(".") and len(match.group()) == 1:
+            before = _WORD_BEFORE.search(text, max(start, match.start() - 8), match.start())
+            word = before.group(1).lower().rstrip(".") if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            # "0.15." is an end, "0.15 at" never reaches here; a digit after the
+            # stop ("1. 5") is a list number, not an end.
+            nxt = text[stop:stop + 2].lstrip()
+            if nxt[:1].islower():
+                continue
+        _push(text, spans, cursor, stop)
+        cursor = stop
+    _push(text, spans, cursor, end)
+    return spans
+
+
+def _push(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but|while|whilst|however)\b)|\s+but\s+|:\s+")
+
+
+def split_clauses(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Spans of the clauses of a sentence (split at ';', ', and', ' but ')."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        _push(text, spans, cursor, match.start())
+        cursor = match.end()
+    _push(text, spans, cursor, len(text))
+    return [(s + offset, e + offset) for s, e in spans]

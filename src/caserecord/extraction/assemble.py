@@ -1,0 +1,375 @@
+"""From mentions to a validated :class:`CaseRecord`, reporting whatever does not fit.
+
+Extraction is lenient, construction is strict.  Each concept extractor runs
+guarded: if a rule fails on some odd text, its concept is reported and the
+others still fill the record.  Each model is built on its own, so a value
+the models refuse (an age of 300, an unknown unit) costs that one value,
+with a report note quoting its words, and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from caserecord.adverse_event import AbsentFinding, AdverseEvent
+from caserecord.diagnosis import Condition
+from caserecord.extraction._data import load_json
+from caserecord.extraction._document import Document
+from caserecord.extraction._mentions import (
+    AbsentMention,
+    AdverseMention,
+    ConditionMention,
+    FindingMention,
+    InterventionMention,
+    PatientMention,
+    Span,
+    TreatmentMentions,
+)
+from caserecord.extraction.acuity import extract_acuity
+from caserecord.extraction.adverse import extract_adverse
+from caserecord.extraction.demographics import extract_patient
+from caserecord.extraction.diagnosis import extract_conditions
+from caserecord.extraction.findings import extract_findings
+from caserecord.extraction.time import PlacedTime, TimeContext
+from caserecord.extraction.treatment import extract_treatments
+from caserecord.intervention import Intervention, InterventionKind, PriorTreatment
+from caserecord.outcomes.acuity import VisualAcuity
+from caserecord.outcomes.measurements import (
+    ERGMeasurement,
+    Finding,
+    IntraocularPressure,
+    OCTMeasurement,
+    VEPMeasurement,
+    VisualAcuityMeasurement,
+    VisualFieldMeasurement,
+)
+from caserecord.patient import Age, Patient
+from caserecord.provenance import Evidence
+from caserecord.quantity import Dose, Quantity
+from caserecord.record import CaseRecord, Narrative
+from caserecord.report import ExtractionReport, NoteKind
+from caserecord.timeline import Anchor, CaseTime
+from caserecord.vocabulary import Change, Laterality, Severity, Sex, Status
+
+__all__ = ["build_record"]
+
+T = TypeVar("T")
+
+# Measures that belong to an eye: a one-eyed story gives them that eye.
+_EYE_MEASURES = frozenset({
+    "visual_acuity", "vision", "vep", "erg", "oct", "visual_field", "intraocular_pressure",
+    "fundus", "pupil_reflex", "color_vision", "ocular_motility", "anterior_segment",
+})
+_CLINICAL = re.compile(
+    r"\b(?:" + "|".join(re.escape(t) for t in load_json("clinical_terms.json")["terms"]) + r")\b",
+    re.IGNORECASE)
+
+
+def build_record(text: str, *, id: str | None = None) -> CaseRecord:  # noqa: A002
+    return _Builder(text).build(id)
+
+
+class _Builder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.report = ExtractionReport()
+        self.doc = Document.parse(text)
+        self.used: list[Span] = []
+
+    # -- helpers ---------------------------------------------------------------------
+    def guarded(self, concept: str, func: Callable[[Document], T], default: T) -> T:
+        try:
+            return func(self.doc)
+        except Exception as exc:  # noqa: BLE001 - one failing rule must not lose the rest
+            self.report.add(NoteKind.WARNING,
+                            f"{concept} rules failed on this text ({type(exc).__name__}: {exc}); "
+                            f"{concept} left empty", field=concept)
+            return default
+
+    def evidence(self, spans: dict[str, Span], fields: dict[str, str] | None = None,
+                 ) -> dict[str, Evidence]:
+        """Evidence for the spans whose keys name model fields (renamed via ``fields``)."""
+        out: dict[str, Evidence] = {}
+        for key, (start, end) in spans.items():
+            name = (fields or {}).get(key, key)
+            if 0 <= start < end <= len(self.text):
+                out[name] = Evidence.of(self.text, start, end)
+                self.used.append((start, end))
+        return out
+
+    def refused(self, what: str, exc: ValidationError, spans: dict[str, Span]) -> None:
+        start, end = min(spans.values(), default=(0, 0))
+        evidence = Evidence.of(self.text, start, end) if end > start else None
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or what}: {e['msg']}" for e in exc.errors())
+        self.report.add(NoteKind.WARNING, f"{what} not recorded: {problems}", field=what,
+                        evidence=evidence)
+
+    def build_model(self, what: str, spans: dict[str, Span], factory: Callable[[], T]) -> T | None:
+        try:
+            return factory()
+        except ValidationError as exc:
+            self.refused(what, exc, spans)
+        except ValueError as exc:
+            self.report.add(NoteKind.WARNING, f"{what} not recorded: {exc}", field=what)
+        return None
+
+    # -- the record ----------------------------------------------------------------
+    def build(self, record_id: str | None) -> CaseRecord:
+        doc = self.doc
+        patient_m = self.guarded("patient", extract_patient, PatientMention())
+        conditions_m = self.guarded("conditions", extract_conditions, [])
+        treatments = self.guarded("treatments", extract_treatments, TreatmentMentions())
+        adverse_m, absent_m = self.guarded("adverse events", extract_adverse, ([], []))
+        findings = self.guarded("findings", extract_findings, [])
+        findings += self.guarded("visual acuity", extract_acuity, [])
+
+        anchor_date = treatments.day0_date.date if treatments.day0_date else None
+        now = None
+        if treatments.now is not None and treatments.now.value and treatments.now.unit:
+            now = CaseTime.at(treatments.now.value, treatments.now.unit)
+        self.context = TimeContext(doc, treatments.day0_sentence, anchor_date, now)
+
+        patient = self.patient(patient_m)
+        conditions = [c for m in conditions_m if (c := self.condition(m, patient)) is not None]
+        side = _record_side(conditions)
+        record_kwargs: dict[str, Any] = {
+            "id": record_id,
+            "patient": patient,
+            "conditions": conditions,
+            "prior_treatments": [p for m in treatments.prior if (p := self.build_model(
+                "prior_treatments", m.spans, lambda m=m: PriorTreatment(
+                    name=m.name, kind=_kind(m.kind), evidence=self.evidence(m.spans))))],
+            "interventions": [i for m in treatments.interventions
+                              if (i := self.intervention(m)) is not None],
+            "adverse_events": [a for m in adverse_m if (a := self.adverse(m)) is not None],
+            "absent_findings": [a for m in absent_m if (a := self.absent(m)) is not None],
+            "measurements": self.measurements(findings, side),
+            "anchor_date": anchor_date,
+            "source": Narrative(text=self.text),
+        }
+        self.unmapped()
+        for others in patient_m.others_skipped[:1]:
+            self.report.add(
+                NoteKind.WARNING,
+                f"the text tells of {len(patient_m.others_skipped)} other patient(s); "
+                "this record is the first patient's", field="patient",
+                evidence=Evidence.of(self.text, *others))
+        try:
+            record = CaseRecord(**record_kwargs, report=self.report)
+        except ValidationError as exc:
+            self.refused("record", exc, {})
+            record_kwargs.update(measurements=[], adverse_events=[], conditions=[])
+            record = CaseRecord(**record_kwargs, report=self.report)
+        for warning in record.consistency_warnings():
+            self.report.add(NoteKind.WARNING, warning)
+        return record
+
+    # -- one model each --------------------------------------------------------------
+    def patient(self, m: PatientMention) -> Patient:
+        age = None
+        if m.age_value is not None:
+            age = self.build_model("patient.age", m.spans, lambda: Age(
+                value=m.age_value, unit=m.age_unit or "year"))
+            if age is None:
+                m.spans.pop("age", None)
+        built = self.build_model("patient", m.spans, lambda: Patient(
+            sex=Sex.lookup(m.sex) if m.sex else None, age=age, occupation=m.occupation,
+            nationality=m.nationality, label=m.label, evidence=self.evidence(m.spans)))
+        return built or Patient()
+
+    def condition(self, m: ConditionMention, patient: Patient) -> Condition | None:
+        onset = None
+        if m.onset_at_birth and patient.age is not None:
+            onset = CaseTime.at(-patient.age.value, patient.age.unit.value)
+        elif m.onset is not None:
+            onset = self.context.to_case_time(m.onset, before_day0=True)
+            if onset is not None and onset.anchor is Anchor.FIRST_INTERVENTION and (
+                    onset.approx_days or 0) > 0:
+                self.report.add(NoteKind.AMBIGUITY,
+                                f"onset of {m.name} read as after treatment ({onset}); left out",
+                                field="conditions.onset",
+                                evidence=Evidence.of(self.text, m.onset.start, m.onset.end))
+                onset = None
+        spans = dict(m.spans)
+        if onset is None:
+            spans.pop("onset", None)
+        return self.build_model("conditions", m.spans, lambda: Condition(
+            name=m.name, laterality=Laterality.lookup(m.laterality) if m.laterality else None,
+            cause=m.cause, onset=onset, evidence=self.evidence(spans)))
+
+    def intervention(self, m: InterventionMention) -> Intervention | None:
+        dose = None
+        if m.dose_text or m.dose_value is not None:
+            dose = self.build_model("interventions.dose", m.spans, lambda: Dose(
+                amount=Quantity(value=m.dose_value, unit=m.dose_unit)
+                if m.dose_value is not None and m.dose_unit else None,
+                text=m.dose_text))
+        spans = dict(m.spans)
+        if "count" in spans:
+            spans["sessions"] = spans.pop("count")
+        return self.build_model("interventions", m.spans, lambda: Intervention(
+            kind=_kind(m.kind), name=m.name, cell_type=m.cell_type, cell_source=m.cell_source,
+            route=m.route, target_site=m.target_site,
+            laterality=Laterality.lookup(m.laterality) if m.laterality else None,
+            sessions=m.sessions, dose=dose,
+            time=CaseTime.at(0, "day") if m.sentence == self.context.day0 else None,
+            evidence=self.evidence(spans)))
+
+    def adverse(self, m: AdverseMention) -> AdverseEvent | None:
+        sentence = self.doc.sentences[m.sentence] if m.sentence < len(self.doc.sentences) else None
+        onset = None
+        spans = dict(m.spans)
+        if sentence is not None:
+            placed = self.context.place(sentence, m.position)
+            if placed.mention is not None and (placed.time.approx_days or 0) > 0:
+                onset = placed.time
+                spans["onset"] = (placed.mention.start, placed.mention.end)
+        return self.build_model("adverse_events", m.spans, lambda: AdverseEvent(
+            description=m.description,
+            severity=Severity.lookup(m.severity) if m.severity else None,
+            onset=onset, evidence=self.evidence(spans)))
+
+    def absent(self, m: AbsentMention) -> AbsentFinding | None:
+        return self.build_model("absent_findings", m.spans, lambda: AbsentFinding(
+            description=m.description, evidence=self.evidence(m.spans)))
+
+    # -- measurements ----------------------------------------------------------------
+    def measurements(self, findings: list[FindingMention], side: Laterality | None) -> list[Any]:
+        built: list[Any] = []
+        seen: set[tuple[Any, ...]] = set()
+        for m in findings:
+            placed = self.place(m)
+            eye = Laterality.lookup(m.eye) if m.eye else None
+            if eye is None and side is not None and m.measure in _EYE_MEASURES:
+                eye = side  # a one-sided story implies its side (FORMAT.md convention)
+            measurement = self.measurement(m, placed, eye)
+            if measurement is None:
+                continue
+            key = (measurement.measure, measurement.eye, str(measurement.time),
+                   measurement.subject, measurement.value_text())
+            if key in seen:
+                continue
+            seen.add(key)
+            built.append(measurement)
+        return _drop_redundant_words(built)
+
+    def place(self, m: FindingMention) -> PlacedTime:
+        if m.time_hint == "baseline":
+            return PlacedTime(CaseTime.baseline(), None, "clause")
+        sentence = self.doc.sentences[m.sentence]
+        return self.context.place(sentence, m.position)
+
+    def measurement(self, m: FindingMention, placed: PlacedTime, eye: Laterality | None,
+                    ) -> Any | None:
+        spans = dict(m.spans)
+        if placed.mention is not None:
+            spans["time"] = (placed.mention.start, placed.mention.end)
+        common: dict[str, Any] = {
+            "time": placed.time, "eye": eye, "subject": m.subject, "detail": m.detail,
+            "status": Status.lookup(m.status) if m.status else None,
+            "change": Change.lookup(m.change) if m.change else None,
+        }
+        quantity = _quantity(m.value, m.unit)
+        measure = m.measure
+        if m.acuity_assumed:
+            self.report.add(NoteKind.ASSUMPTION, m.acuity_assumed, field="measurements.acuity",
+                            evidence=_ev(self.text, spans.get("acuity")))
+
+        def make() -> Any:
+            if measure in ("visual_acuity", "vision"):
+                acuity = VisualAcuity.parse(m.acuity) if m.acuity else None
+                return VisualAcuityMeasurement(acuity=acuity, **common,
+                                               evidence=self.evidence(spans, {"value": "acuity"}))
+            fields = {"value": _VALUE_FIELD.get(measure, "quantity")}
+            models: dict[str, Callable[[], Any]] = {
+                "vep": lambda: VEPMeasurement(
+                    p100_latency=quantity if quantity and quantity.unit == "ms" else None,
+                    amplitude=quantity if quantity and quantity.unit == "uV" else None,
+                    **common, evidence=self.evidence(spans, {"value": "p100_latency"
+                                                             if quantity else "status"})),
+                "erg": lambda: ERGMeasurement(
+                    amplitude=quantity, **common,
+                    evidence=self.evidence(spans, {"value": "amplitude" if quantity
+                                                   else "status"})),
+                "oct": lambda: OCTMeasurement(
+                    thickness=quantity, layer=m.layer, **common,
+                    evidence=self.evidence(spans, {"value": "thickness" if quantity
+                                                   else "status"})),
+                "visual_field": lambda: VisualFieldMeasurement(
+                    mean_deviation=quantity, **common,
+                    evidence=self.evidence(spans, {"value": "mean_deviation" if quantity
+                                                   else "status"})),
+                "intraocular_pressure": lambda: IntraocularPressure(
+                    pressure=quantity, **common,
+                    evidence=self.evidence(spans, {"value": "pressure" if quantity
+                                                   else "status"})),
+            }
+            if measure in models:
+                return models[measure]()
+            grade = m.grade
+            if quantity is None and m.value is not None:
+                grade = f"{m.value:g}" + (f" {m.unit}" if m.unit else "")
+            if quantity is None and grade is not None:
+                fields["value"] = "grade"
+            elif quantity is None:
+                fields["value"] = "status" if m.status else "change"
+            return Finding(name=_snake(measure), quantity=quantity, grade=grade, **common,
+                           evidence=self.evidence(spans, fields))
+
+        return self.build_model("measurements", spans, make)
+
+    def unmapped(self) -> None:
+        for sentence in self.doc.sentences:
+            if any(s < sentence.end and sentence.start < e for s, e in self.used):
+                continue
+            if _CLINICAL.search(sentence.text):
+                self.report.add(NoteKind.UNMAPPED, "looks clinical but no rule mapped it",
+                                evidence=Evidence.of(self.text, sentence.start, sentence.end))
+
+
+_VALUE_FIELD = {"vep": "p100_latency", "erg": "amplitude", "oct": "thickness",
+                "visual_field": "mean_deviation", "intraocular_pressure": "pressure"}
+
+
+def _quantity(value: float | None, unit: str | None) -> Quantity | None:
+    if value is None or not unit:
+        return None
+    try:
+        return Quantity(value=value, unit=unit)
+    except ValidationError:
+        return None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "finding"
+
+
+def _ev(text: str, span: Span | None) -> Evidence | None:
+    return Evidence.of(text, *span) if span and span[1] > span[0] else None
+
+
+def _kind(kind: str) -> InterventionKind:
+    try:
+        return InterventionKind(kind)
+    except ValueError:
+        return InterventionKind.OTHER
+
+
+def _record_side(conditions: list[Condition]) -> Laterality | None:
+    sides = {c.laterality for c in conditions if c.laterality is not None}
+    return sides.pop() if len(sides) == 1 else None
+
+
+def _drop_redundant_words(measurements: list[Any]) -> list[Any]:
+    """A bare 'vision improved' adds nothing where an acuity value has the same time and eye."""
+    valued = {(str(m.time), m.eye) for m in measurements
+              if isinstance(m, VisualAcuityMeasurement) and m.acuity is not None}
+    return [m for m in measurements
+            if not (isinstance(m, VisualAcuityMeasurement) and m.acuity is None
+                    and (str(m.time), m.eye) in valued)]
+

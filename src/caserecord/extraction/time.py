@@ -1,0 +1,362 @@
+"""Time expressions in narratives, and the time of every sentence.
+
+Two steps:
+
+1. :func:`find_times` reads one sentence and returns :class:`TimeMention`
+   objects: offsets after treatment ("by the third month post-operation",
+   "on postoperative day 3", "at the 6-month follow-up"), offsets before
+   the story's present ("four months ago", "a five-day history of"),
+   offsets after the previous event ("2 days later"), calendar dates
+   ("in March, 2008") and phase cues ("before treatment", "at discharge",
+   "now").  Cue words live in ``data/time.json``.
+2. :class:`TimeContext` walks the document and answers "when is this
+   clause?" from, in order: a mention in the same clause, a leading
+   mention of the sentence, the section heading, and the narrative's
+   order (before the first intervention is baseline; after it, the most
+   recent stated time, else follow-up).
+
+Conventions follow the project's gold format: day 0 is the first
+intervention; "by the third month" is month 3; "during the first week" is
+week 1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from caserecord.errors import TimelineError
+from caserecord.extraction._data import load_json
+from caserecord.extraction._document import Document, Sentence, split_clauses
+from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.timeline import CaseTime, PartialDate, Phase, Qualifier, TimeUnit
+
+__all__ = ["TimeContext", "TimeMention", "find_times"]
+
+Relation = Literal["after_day0", "before_now", "after_previous", "duration", "date", "phase",
+                   "now"]
+
+_DATA = load_json("time.json")
+
+
+def _alternation(words: list[str]) -> str:
+    # Longest first so "post-operation" wins over "post".
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_UNIT_WORD: dict[str, str] = {
+    spelling: unit for unit, spellings in _DATA["units"].items() for spelling in spellings
+}
+_UNIT = r"(?P<unit>" + _alternation(list(_UNIT_WORD)) + r")"
+_NUM = r"(?P<num>" + NUMBER_WORD_PATTERN + r"|a|an|half an?|a couple of|a few|several)"
+_TREATMENT = r"(?:the\s+|his\s+|her\s+|their\s+|this\s+)?(?:\w+\s+){0,3}?(?:" + _alternation(
+    _DATA["treatment_words"]) + r")"
+_POST = _alternation(_DATA["post_words"])
+_APPROX = r"(?:(?P<approx>about|around|approximately|roughly|nearly|almost|some|over|more than|" \
+          r"at least|up to|only)\s+)?"
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_YEAR = r"(?:18|19|20)\d\d"
+
+_FLAGS = re.IGNORECASE
+
+# (name, relation, pattern).  Order matters: earlier patterns claim their span first.
+_PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
+    ("history", "duration", re.compile(
+        r"\b" + _NUM + r"[- ]" + _UNIT + r"s?\s+(?:history|duration)\b", _FLAGS)),
+    ("postop_day", "after_day0", re.compile(
+        r"\b(?:on\s+)?(?:the\s+)?(?:" + _POST + r"|post[- ]?operative)\s+day\s+" + _NUM
+        + r"\b", _FLAGS)),
+    ("ordinal_postop_day", "after_day0", re.compile(
+        r"\b(?:on\s+)?the\s+" + _NUM + r"\s+(?:" + _POST + r"|post[- ]?operative)\s+"
+        r"(?P<unit>day|week|month)\b", _FLAGS)),
+    ("ago", "before_now", re.compile(
+        r"\b" + _APPROX + _NUM + r"\s+" + _UNIT + r"s?\s+(?P<rel>ago|earlier|before|prior)\b",
+        _FLAGS)),
+    ("follow_up_n", "after_day0", re.compile(
+        r"\b(?:(?P<qual>at|after|by|on|in)\s+)?(?:the\s+|a\s+|his\s+|her\s+)?" + _NUM + r"[- ]"
+        + _UNIT + r"s?\s+(?:post[- ]?(?:operative|treatment|transplant)\s+)?"
+        r"(?:follow[- ]?up|assessment|visit|review|evaluation|check[- ]?up|re-?examination)",
+        _FLAGS)),
+    ("ordinal", "after_day0", re.compile(
+        r"\b(?P<qual>by\s+the\s+end\s+of|at\s+the\s+end\s+of|by|at|in|during|within|after|"
+        r"over|until|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+        r"(?P<num>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+        r"twelfth|\d{1,2}(?:st|nd|rd|th))\s+(?P<unit>day|week|month|year)\b", _FLAGS)),
+    ("n_after", "after_day0", re.compile(
+        r"\b(?:(?P<qual>within|after|by|at|in|over|for)\s+)?" + _APPROX + _NUM + r"[- ]?" + _UNIT
+        + r"s?['’]?\s+(?P<rel>after|following|post\b|" + _POST + r"|later|from|since|into)"
+        r"(?P<what>\s+" + _TREATMENT + r")?", _FLAGS)),
+    ("day_n", "after_day0", re.compile(
+        r"\b(?P<qual>by|on|at|from|until)\s+day\s+" + _NUM + r"\b", _FLAGS)),
+    ("n_day_treatment", "after_day0", re.compile(
+        r"\b" + _NUM + r"[- ]" + _UNIT + r"s?['’]?\s+(?:of\s+)?(?:the\s+)?"
+        r"(?:treatment|therapy|course|stay|hospitali[sz]ation|treatment period)", _FLAGS)),
+    ("within", "after_day0", re.compile(
+        r"\b(?P<qual>within|after|over|in)\s+(?:only\s+|about\s+|the\s+next\s+|the\s+following\s+"
+        r"|the\s+first\s+)?" + _NUM + r"\s+" + _UNIT + r"s?\b", _FLAGS)),
+    ("for_n", "duration", re.compile(
+        r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+|more\s+than\s+|over\s+|about\s+|nearly\s+)?"
+        + _NUM + r"\s+" + _UNIT + r"s?\b", _FLAGS)),
+    ("day_after", "after_day0", re.compile(
+        r"\b(?:the\s+)?(?P<which>day|week|month)\s+after\s+(?:the\s+)?(?:treatment|surgery|"
+        r"operation|injection|infusion|transplantation|procedure)", _FLAGS)),
+    ("soon_after", "after_day0", re.compile(
+        r"\b(?:soon|shortly|immediately|right)\s+after\s+(?:the\s+)?(?:treatment|surgery|"
+        r"operation|injection|infusion|transplantation|procedure)|\bthe\s+same\s+day\b", _FLAGS)),
+    ("date_full", "date", re.compile(
+        r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r",?\s+" + _YEAR + r"|" + _MONTHS
+        + r"\s+\d{1,2}(?:st|nd|rd|th)?,\s+" + _YEAR + r"|" + _YEAR + r"-\d\d-\d\d)\b", _FLAGS)),
+    ("date_month", "date", re.compile(
+        r"\b(?:" + _MONTHS + r",?\s+" + _YEAR + r"|" + _YEAR + r"-(?:0[1-9]|1[0-2])(?!-\d))\b",
+        _FLAGS)),
+    ("date_year", "date", re.compile(
+        r"\b(?:in|since|from|by|during|of|until|to)\s+(?:the\s+(?:year|end|end\s+of)\s+)?"
+        + _YEAR + r"\b", _FLAGS)),
+]
+
+_BASELINE = re.compile(r"\b(?:" + _alternation(_DATA["baseline_cues"]) + r")\b|"
+                       r"\bbefore(?=\s*(?:[.,;:!)]|and\b|but\b|$))", _FLAGS)
+_DISCHARGE = re.compile(r"\b(?:" + _alternation(_DATA["discharge_cues"]) + r")\b", _FLAGS)
+_FOLLOWUP = re.compile(r"\b(?:" + _alternation(_DATA["followup_cues"]) + r")\b", _FLAGS)
+_NOW = re.compile(r"\b(?:" + _alternation(_DATA["now_cues"]) + r")\b", _FLAGS)
+_VAGUE = {"a few": 3.0, "several": 3.0, "a couple of": 2.0}
+
+_QUALIFIERS = {
+    "by the end of": Qualifier.BY_END_OF, "at the end of": Qualifier.BY_END_OF,
+    "by": Qualifier.BY, "within": Qualifier.WITHIN, "after": Qualifier.AFTER,
+    "about": Qualifier.APPROXIMATELY, "around": Qualifier.APPROXIMATELY,
+    "approximately": Qualifier.APPROXIMATELY, "roughly": Qualifier.APPROXIMATELY,
+    "nearly": Qualifier.APPROXIMATELY, "almost": Qualifier.APPROXIMATELY,
+    "some": Qualifier.APPROXIMATELY, "over": Qualifier.AFTER, "more than": Qualifier.AFTER,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMention:
+    """A time expression: its span and what it says."""
+
+    start: int
+    end: int
+    relation: Relation
+    value: float | None = None
+    unit: TimeUnit | None = None
+    phase: Phase | None = None
+    date: PartialDate | None = None
+    qualifier: Qualifier | None = None
+    rule: str = ""
+
+
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    key = " ".join(text.lower().split())
+    if key in _VAGUE:
+        return _VAGUE[key]
+    if key in ("a", "an"):
+        return 1.0
+    if key.startswith("half"):
+        return 0.5
+    return parse_number(key)
+
+
+def _qualifier(*words: str | None) -> Qualifier | None:
+    for word in words:
+        if word:
+            found = _QUALIFIERS.get(" ".join(word.lower().split()))
+            if found is not None:
+                return found
+    return None
+
+
+def find_times(text: str, offset: int = 0) -> list[TimeMention]:
+    """Time expressions in ``text`` (spans shifted by ``offset``), in text order."""
+    taken: list[tuple[int, int]] = []
+    found: list[TimeMention] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for rule, relation, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            mention = _mention(rule, relation, match, offset)
+            if mention is not None:
+                taken.append((match.start(), match.end()))
+                found.append(mention)
+    for pattern, phase, relation in ((_DISCHARGE, Phase.DISCHARGE, "phase"),
+                                     (_FOLLOWUP, Phase.FOLLOW_UP, "phase"),
+                                     (_BASELINE, Phase.BASELINE, "phase"),
+                                     (_NOW, None, "now")):
+        for match in pattern.finditer(text):
+            if free(match.start(), match.end()):
+                taken.append((match.start(), match.end()))
+                found.append(TimeMention(offset + match.start(), offset + match.end(),
+                                         relation, phase=phase, rule=relation))  # type: ignore[arg-type]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _mention(rule: str, relation: Relation, match: re.Match[str],
+             offset: int) -> TimeMention | None:
+    start, end = offset + match.start(), offset + match.end()
+    groups = match.groupdict()
+    if relation == "date":
+        try:
+            date = PartialDate.parse(_strip_preposition(match.group()))
+        except (TimelineError, ValueError):
+            return None
+        return TimeMention(start, end, "date", date=date, rule=rule)
+    if rule == "day_after":
+        unit = TimeUnit(groups["which"].lower())
+        return TimeMention(start, end, "after_day0", 1.0, unit, rule=rule)
+    if rule == "soon_after":
+        return TimeMention(start, end, "after_day0", 0.0, TimeUnit.DAY, rule=rule)
+    value = _number(groups.get("num"))
+    unit_word = (groups.get("unit") or "").lower()
+    unit_name = _UNIT_WORD.get(unit_word) or _UNIT_WORD.get(unit_word.rstrip("s"))
+    if value is None or unit_name is None:
+        return None
+    unit = TimeUnit(unit_name)
+    qualifier = _qualifier(groups.get("qual"), groups.get("approx"))
+    rel = (groups.get("rel") or "").lower()
+    if relation == "before_now":
+        return TimeMention(start, end, "before_now", value, unit, qualifier=qualifier, rule=rule)
+    if rule == "n_after" and rel == "later":
+        return TimeMention(start, end, "after_previous", value, unit, qualifier=qualifier,
+                           rule=rule)
+    if rule == "n_after" and rel in ("from", "since", "into") and not groups.get("what"):
+        return None
+    return TimeMention(start, end, relation, value, unit, qualifier=qualifier, rule=rule)
+
+
+def _strip_preposition(text: str) -> str:
+    return re.sub(r"^(?:in|since|from|by|during|of|until|to)\s+(?:the\s+(?:year|end|end\s+of)"
+                  r"\s+)?", "", text.strip(), flags=_FLAGS)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedTime:
+    """A time on the case timeline and the words that placed it (if any)."""
+
+    time: CaseTime
+    mention: TimeMention | None
+    how: Literal["clause", "sentence", "section", "context", "order"]
+
+
+class TimeContext:
+    """Answers "when?" for any position of a document.
+
+    ``day0`` is the index of the sentence that tells of the first
+    intervention; ``anchor_date`` its calendar date when the story gives it.
+    """
+
+    def __init__(self, doc: Document, day0: int | None, anchor_date: PartialDate | None,
+                 now: CaseTime | None = None) -> None:
+        self.doc = doc
+        self.day0 = day0
+        self.anchor_date = anchor_date
+        self.now = now
+        self._mentions = [find_times(s.text, s.start) for s in doc.sentences]
+        self._section_times = [self._heading_time(sec.heading) for sec in doc.sections]
+        self._carried = self._carry()
+
+    def mentions(self, sentence: Sentence) -> list[TimeMention]:
+        return self._mentions[sentence.index]
+
+    # -- turning mentions into times ---------------------------------------------
+    def to_case_time(self, mention: TimeMention, previous: CaseTime | None = None,
+                     *, before_day0: bool = False) -> CaseTime | None:
+        """The case time a mention stands for, or None when it cannot be placed."""
+        if mention.relation == "phase" and mention.phase is not None:
+            return CaseTime(phase=mention.phase)
+        if mention.relation == "now":
+            return self.now
+        if mention.relation == "date" and mention.date is not None:
+            if self.anchor_date is None:
+                return None
+            try:
+                return CaseTime.from_dates(mention.date, self.anchor_date)
+            except (TimelineError, ValueError):
+                return None
+        if mention.value is None or mention.unit is None:
+            return None
+        if mention.relation in ("before_now", "duration"):
+            return CaseTime.at(-mention.value, mention.unit) if mention.value else None
+        if mention.relation == "after_previous":
+            if previous is None or previous.value is None or previous.unit is None:
+                return None if before_day0 else CaseTime.at(mention.value, mention.unit)
+            if previous.unit is mention.unit:
+                return CaseTime.at(previous.value + mention.value, mention.unit)
+            days = (previous.approx_days or 0.0) + mention.value * _DAYS[mention.unit]
+            return CaseTime.at(round(days), TimeUnit.DAY)
+        if before_day0 and mention.rule in ("within", "n_day_treatment", "for_n"):
+            return None
+        return CaseTime.at(mention.value, mention.unit, qualifier=mention.qualifier)
+
+    def _heading_time(self, heading: str) -> CaseTime | None:
+        for mention in find_times(heading):
+            if mention.relation in ("after_day0", "phase"):
+                time = self.to_case_time(mention)
+                if time is not None:
+                    return time
+            if mention.relation == "date":
+                time = self.to_case_time(mention)
+                if time is not None and (time.value or 0) > 0:
+                    return time
+        return None
+
+    def _carry(self) -> list[CaseTime | None]:
+        """The time each sentence inherits from the ones before it."""
+        carried: list[CaseTime | None] = []
+        current: CaseTime | None = None
+        for sentence in self.doc.sentences:
+            carried.append(current)
+            if self.day0 is None or sentence.index < self.day0:
+                continue
+            for mention in self._mentions[sentence.index]:
+                if mention.relation in ("after_day0", "after_previous", "date"):
+                    time = self.to_case_time(mention, current)
+                    if time is not None and (time.approx_days or 0) >= 0:
+                        current = time
+        return carried
+
+    # -- the question ----------------------------------------------------------------
+    def place(self, sentence: Sentence, position: int) -> PlacedTime:
+        """When the finding at character ``position`` of ``sentence`` happened."""
+        before_day0 = self.day0 is not None and sentence.index < self.day0
+        previous = self._carried[sentence.index]
+        mentions = [m for m in self._mentions[sentence.index] if m.relation != "duration"]
+        clause = _clause_of(sentence, position)
+        in_clause = [m for m in mentions if clause[0] <= m.start < clause[1]]
+        for group, how in ((in_clause, "clause"), (mentions[:1], "sentence")):
+            ordered = sorted(group, key=lambda m: (m.start > position, abs(m.start - position)))
+            for mention in ordered:
+                if how == "sentence" and mention.start > clause[0] and clause[0] > sentence.start:
+                    continue  # a later clause's time does not govern an earlier one
+                time = self.to_case_time(mention, previous, before_day0=before_day0)
+                if time is not None:
+                    return PlacedTime(time, mention, how)  # type: ignore[arg-type]
+        if sentence.section is not None:
+            time = self._section_times[sentence.section]
+            if time is not None:
+                return PlacedTime(time, None, "section")
+        if before_day0 or self.day0 is None:
+            return PlacedTime(CaseTime.baseline(), None, "order")
+        if sentence.index == self.day0:
+            return PlacedTime(CaseTime.baseline(), None, "order")
+        if previous is not None:
+            return PlacedTime(previous, None, "context")
+        return PlacedTime(self.now or CaseTime.follow_up(), None, "order")
+
+
+_DAYS = {TimeUnit.HOUR: 1 / 24, TimeUnit.DAY: 1.0, TimeUnit.WEEK: 7.0, TimeUnit.MONTH: 30.4375,
+         TimeUnit.YEAR: 365.25}
+
+
+def _clause_of(sentence: Sentence, position: int) -> tuple[int, int]:
+    for start, end in split_clauses(sentence.text, sentence.start):
+        if start <= position < end:
+            return start, end
+    return sentence.start, sentence.end
