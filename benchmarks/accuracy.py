@@ -44,8 +44,15 @@ def time_json(time: CaseTime | None) -> Any:
         if time.date is not None:
             out["absolute"] = time.date.isoformat()
         return out
-    return {Phase.BASELINE: "baseline", Phase.DISCHARGE: "discharge",
-            Phase.FOLLOW_UP: "followup"}.get(time.phase, None) if time.phase else None
+    return (
+        {
+            Phase.BASELINE: "baseline",
+            Phase.DISCHARGE: "discharge",
+            Phase.FOLLOW_UP: "followup",
+        }.get(time.phase)
+        if time.phase
+        else None
+    )
 
 
 def acuity_json(acuity: VisualAcuity) -> dict[str, Any]:
@@ -61,8 +68,11 @@ def acuity_json(acuity: VisualAcuity) -> dict[str, Any]:
 
 
 def measurement_json(m: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"measure": m.measure, "eye": m.eye.value if m.eye else None,
-                           "time": time_json(m.time)}
+    out: dict[str, Any] = {
+        "measure": m.measure,
+        "eye": m.eye.value if m.eye else None,
+        "time": time_json(m.time),
+    }
     if m.subject:
         out["subject"] = m.subject
     words = m.status or m.change
@@ -73,12 +83,28 @@ def measurement_json(m: Any) -> dict[str, Any]:
         else:
             out["value"] = word
         return out
-    quantity = next((q for q in (getattr(m, name, None) for name in (
-        "quantity", "p100_latency", "amplitude", "thickness", "mean_deviation", "pressure"))
-        if q is not None), None)
+    quantity = next(
+        (
+            q
+            for q in (
+                getattr(m, name, None)
+                for name in (
+                    "quantity",
+                    "p100_latency",
+                    "amplitude",
+                    "thickness",
+                    "mean_deviation",
+                    "pressure",
+                )
+            )
+            if q is not None
+        ),
+        None,
+    )
     if quantity is not None:
-        unit = {"um": "um", "min": "minute", "h": "hour", "s": "second"}.get(quantity.unit,
-                                                                            quantity.unit)
+        unit = {"um": "um", "min": "minute", "h": "hour", "s": "second"}.get(
+            quantity.unit, quantity.unit
+        )
         out.update(value=quantity.value, unit=unit)
     elif getattr(m, "grade", None):
         out["value"] = m.grade
@@ -97,17 +123,35 @@ def to_gold(record: CaseRecord, name: str) -> dict[str, Any]:
             "occupation": p.occupation,
         },
         "conditions": [
-            {"name": c.name, "laterality": c.laterality.value if c.laterality else None,
-             "cause": c.cause, "onset": time_json(c.onset)} for c in record.conditions],
+            {
+                "name": c.name,
+                "laterality": c.laterality.value if c.laterality else None,
+                "cause": c.cause,
+                "onset": time_json(c.onset),
+            }
+            for c in record.conditions
+        ],
         "prior_treatments": [t.name for t in record.prior_treatments],
         "interventions": [
-            {"name": i.name, "cell_type": i.cell_type, "cell_source": i.cell_source,
-             "route": i.route, "laterality": i.laterality.value if i.laterality else None,
-             "count": i.sessions, "dose": str(i.dose) if i.dose else None}
-            for i in record.interventions],
+            {
+                "name": i.name,
+                "cell_type": i.cell_type,
+                "cell_source": i.cell_source,
+                "route": i.route,
+                "laterality": i.laterality.value if i.laterality else None,
+                "count": i.sessions,
+                "dose": str(i.dose) if i.dose else None,
+            }
+            for i in record.interventions
+        ],
         "adverse_events": [
-            {"description": a.description, "severity": a.severity.value if a.severity else None,
-             "time": time_json(a.onset)} for a in record.adverse_events],
+            {
+                "description": a.description,
+                "severity": a.severity.value if a.severity else None,
+                "time": time_json(a.onset),
+            }
+            for a in record.adverse_events
+        ],
         "measurements": [measurement_json(m) for m in record.measurements],
         "negated": [f.description for f in record.absent_findings],
     }
@@ -131,11 +175,16 @@ def main(argv: list[str] | None = None) -> int:
         notes += len(record.report.notes) if record.report else 0
         (out / f"{path.stem}.json").write_text(json.dumps(to_gold(record, path.stem), indent=1))
     elapsed = time.perf_counter() - started
-    print(f"extracted {len(texts)} narratives in {elapsed:.2f} s into {out} "
-          f"({notes} report notes)")
+    print(
+        f"extracted {len(texts)} narratives in {elapsed:.2f} s into {out} ({notes} report notes)"
+    )
     if SCORER.exists() and any(args.corpus.glob("*.gold.json")):
-        result = subprocess.run([sys.executable, str(SCORER), str(args.corpus), str(out),
-                                 "--verbose"], capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, str(SCORER), str(args.corpus), str(out), "--verbose"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         print(result.stdout, end="")
         if result.returncode:
             print(result.stderr, file=sys.stderr, end="")

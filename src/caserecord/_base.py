@@ -30,9 +30,12 @@ class CaseModel(BaseModel):
                 yield name, value
                 continue
             field = type(self).model_fields.get(name)
-            if field is not None and not field.is_required():
-                if value is None or value == field.get_default(call_default_factory=True):
-                    continue
+            if (
+                field is not None
+                and not field.is_required()
+                and (value is None or value == field.get_default(call_default_factory=True))
+            ):
+                continue
             if isinstance(value, (list, dict, tuple, set)) and not value:
                 continue
             yield name, value

@@ -44,7 +44,8 @@ class Intervention(Evidenced):
 
     def __str__(self) -> str:
         text = self.name
-        details = [d for d in (self.cell_type, self.cell_source, self.route, self.target_site) if d]
+        parts = (self.cell_type, self.cell_source, self.route, self.target_site)
+        details = [d for d in parts if d]
         if details:
             text += " (" + "; ".join(details) + ")"
         if self.laterality is not None:

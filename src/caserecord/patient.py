@@ -32,8 +32,15 @@ class AgeUnit(StrEnum):
     def _missing_(cls, value: object) -> AgeUnit | None:
         if isinstance(value, str):
             key = value.strip().lower().rstrip("s").removesuffix(" old")
-            aliases = {"yr": "year", "y": "year", "mo": "month", "m": "month",
-                       "wk": "week", "w": "week", "d": "day"}
+            aliases = {
+                "yr": "year",
+                "y": "year",
+                "mo": "month",
+                "m": "month",
+                "wk": "week",
+                "w": "week",
+                "d": "day",
+            }
             key = aliases.get(key, key)
             for member in cls:
                 if member.value == key:
@@ -41,8 +48,12 @@ class AgeUnit(StrEnum):
         return None
 
 
-_YEARS_PER = {AgeUnit.YEAR: 1.0, AgeUnit.MONTH: 1 / 12, AgeUnit.WEEK: 7 / 365.25,
-              AgeUnit.DAY: 1 / 365.25}
+_YEARS_PER = {
+    AgeUnit.YEAR: 1.0,
+    AgeUnit.MONTH: 1 / 12,
+    AgeUnit.WEEK: 7 / 365.25,
+    AgeUnit.DAY: 1 / 365.25,
+}
 
 
 class Age(FrozenValue):
@@ -63,7 +74,8 @@ class Age(FrozenValue):
     def _plausible(self) -> Self:
         if self.years > MAX_AGE_YEARS:
             raise PydanticCustomError(
-                "age_range", "age must be between 0 and {limit} years (got {value} {unit})",
+                "age_range",
+                "age must be between 0 and {limit} years (got {value} {unit})",
                 {"limit": MAX_AGE_YEARS, "value": self.value, "unit": self.unit.value},
             )
         return self

@@ -38,7 +38,7 @@ class Evidence(FrozenValue):
         if len(self.quote) != self.end - self.start:
             raise PydanticCustomError(
                 "evidence_quote",
-                "quote must be as long as its span {start}..{end} (got {quote!r})",
+                "quote must be as long as its span {start}..{end} (got '{quote}')",
                 {"start": self.start, "end": self.end, "quote": self.quote},
             )
         return self
@@ -70,7 +70,7 @@ class Evidenced(CaseModel):
             if name not in fields:
                 raise PydanticCustomError(
                     "evidence_field",
-                    "evidence key must name a field of {model} (got {key!r})",
+                    "evidence key must name a field of {model} (got '{key}')",
                     {"model": type(self).__name__, "key": name},
                 )
         return self

@@ -38,7 +38,8 @@ class Quantity(FrozenValue):
                 return {"value": float(number), "unit": unit}
             except ValueError:
                 raise PydanticCustomError(
-                    "quantity_text", "quantity must read 'NUMBER UNIT' (got {text!r})",
+                    "quantity_text",
+                    "quantity must read 'NUMBER UNIT' (got '{text}')",
                     {"text": data},
                 ) from None
         return data
@@ -59,7 +60,7 @@ class Quantity(FrozenValue):
         if canonical is None:
             raise PydanticCustomError(
                 "quantity_unit",
-                "unit must be a known unit such as {examples} (got {unit!r})",
+                "unit must be a known unit such as {examples} (got '{unit}')",
                 {"unit": unit, "examples": ", ".join(list(UNITS)[:8]) + ", ..."},
             )
         return canonical
@@ -82,18 +83,27 @@ class Dose(FrozenValue):
         if self.amount is None:
             if not self.text:
                 raise PydanticCustomError(
-                    "dose_empty", "dose needs an amount or its text (got neither)", {})
+                    "dose_empty", "dose needs an amount or its text (got neither)", {}
+                )
             return self
         if self.amount.value < 0:
             raise PydanticCustomError(
-                "dose_negative", "dose must not be negative (got {value} {unit})",
+                "dose_negative",
+                "dose must not be negative (got {value} {unit})",
                 {"value": self.amount.value, "unit": self.amount.unit},
             )
         return self
 
     @classmethod
-    def of(cls, value: float, unit: str, *, per: str | None = None,
-           schedule: str | None = None, text: str | None = None) -> Dose:
+    def of(
+        cls,
+        value: float,
+        unit: str,
+        *,
+        per: str | None = None,
+        schedule: str | None = None,
+        text: str | None = None,
+    ) -> Dose:
         return cls(amount=Quantity(value=value, unit=unit), per=per, schedule=schedule, text=text)
 
     def __str__(self) -> str:

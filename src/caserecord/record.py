@@ -76,9 +76,11 @@ class CaseRecord(CaseModel):
     def _onsets_precede_treatment(self) -> Self:
         for i, condition in enumerate(self.conditions):
             onset = condition.onset
-            if onset is not None and onset.anchor is Anchor.FIRST_INTERVENTION and (
-                onset.approx_days or 0
-            ) > 0:
+            if (
+                onset is not None
+                and onset.anchor is Anchor.FIRST_INTERVENTION
+                and (onset.approx_days or 0) > 0
+            ):
                 raise PydanticCustomError(
                     "onset_after_treatment",
                     "conditions[{i}].onset must be before day 0, the first intervention "
@@ -116,9 +118,14 @@ class CaseRecord(CaseModel):
                     "duplicate_measurement",
                     "measurements[{i}] repeats measurements[{j}] ({measure} {eye} at {time}: "
                     "{value})",
-                    {"i": i, "j": seen[key], "measure": m.measure,
-                     "eye": m.eye.value if m.eye else "-", "time": str(m.time),
-                     "value": m.value_text()},
+                    {
+                        "i": i,
+                        "j": seen[key],
+                        "measure": m.measure,
+                        "eye": m.eye.value if m.eye else "-",
+                        "time": str(m.time),
+                        "value": m.value_text(),
+                    },
                 )
             seen[key] = i
         return self
@@ -129,13 +136,17 @@ class CaseRecord(CaseModel):
             return self
         text = self.source.text
         for path, evidence in self.iter_evidence():
-            if evidence.end > len(text) or text[evidence.start:evidence.end] != evidence.quote:
+            if evidence.end > len(text) or text[evidence.start : evidence.end] != evidence.quote:
                 raise PydanticCustomError(
                     "evidence_mismatch",
                     "{path} evidence {start}..{end} does not quote the source text "
-                    "(got {quote!r})",
-                    {"path": path, "start": evidence.start, "end": evidence.end,
-                     "quote": evidence.quote},
+                    "(got '{quote}')",
+                    {
+                        "path": path,
+                        "start": evidence.start,
+                        "end": evidence.end,
+                        "quote": evidence.quote,
+                    },
                 )
         return self
 
@@ -143,8 +154,14 @@ class CaseRecord(CaseModel):
     def iter_evidence(self) -> Iterator[tuple[str, Evidence]]:
         """Every evidence span in the record with the path of the value it supports."""
         items: list[tuple[str, Evidenced]] = [("patient", self.patient)]
-        for name in ("conditions", "prior_treatments", "interventions", "adverse_events",
-                     "measurements", "absent_findings"):
+        for name in (
+            "conditions",
+            "prior_treatments",
+            "interventions",
+            "adverse_events",
+            "measurements",
+            "absent_findings",
+        ):
             items += [(f"{name}[{i}]", item) for i, item in enumerate(getattr(self, name))]
         for path, item in items:
             for field, evidence in item.evidence.items():
@@ -177,7 +194,7 @@ class CaseRecord(CaseModel):
 
     # -- constructors and display -------------------------------------------------
     @classmethod
-    def from_narrative(cls, text: str, *, id: str | None = None) -> CaseRecord:  # noqa: A002
+    def from_narrative(cls, text: str, *, id: str | None = None) -> CaseRecord:
         """Extract a record from an English case narrative (see :func:`caserecord.extract`)."""
         from caserecord.extraction import extract
 

@@ -20,10 +20,10 @@ __all__ = ["ExtractionReport", "NoteKind", "ReportNote"]
 
 
 class NoteKind(StrEnum):
-    ASSUMPTION = "assumption"   # a value was read under a stated convention
-    AMBIGUITY = "ambiguity"     # several readings were possible; one was chosen
-    UNMAPPED = "unmapped"       # looked clinical but no rule mapped it
-    WARNING = "warning"         # something is off (inconsistent, rejected, skipped)
+    ASSUMPTION = "assumption"  # a value was read under a stated convention
+    AMBIGUITY = "ambiguity"  # several readings were possible; one was chosen
+    UNMAPPED = "unmapped"  # looked clinical but no rule mapped it
+    WARNING = "warning"  # something is off (inconsistent, rejected, skipped)
 
 
 class ReportNote(CaseModel):
@@ -42,8 +42,14 @@ class ExtractionReport(CaseModel):
     extractor: str = Field(default="caserecord-rules", description="Extractor name and version.")
     notes: list[ReportNote] = Field(default_factory=list)
 
-    def add(self, kind: NoteKind, message: str, *, field: str | None = None,
-            evidence: Evidence | None = None) -> None:
+    def add(
+        self,
+        kind: NoteKind,
+        message: str,
+        *,
+        field: str | None = None,
+        evidence: Evidence | None = None,
+    ) -> None:
         self.notes.append(ReportNote(kind=kind, message=message, field=field, evidence=evidence))
 
     def of_kind(self, kind: NoteKind) -> list[ReportNote]:

@@ -18,7 +18,7 @@ import re
 from enum import StrEnum
 from typing import Any, Self
 
-__all__ = ["Change", "Laterality", "Sex", "Severity", "Status"]
+__all__ = ["Change", "Laterality", "Severity", "Sex", "Status"]
 
 
 def _key(text: str) -> str:
@@ -110,31 +110,71 @@ class Status(_SpelledEnum):
 # Synonyms, keyed by the normalised spelling (lower case, single spaces).
 _SPELLINGS: dict[str, dict[str, str]] = {
     "Laterality": {
-        "od": "RIGHT", "r": "RIGHT", "re": "RIGHT", "right eye": "RIGHT", "right side": "RIGHT",
-        "os": "LEFT", "l": "LEFT", "le": "LEFT", "left eye": "LEFT", "left side": "LEFT",
-        "ou": "BOTH", "both eyes": "BOTH", "bilateral": "BOTH", "bilaterally": "BOTH",
-        "each eye": "BOTH", "both sides": "BOTH", "b": "BOTH",
+        "od": "RIGHT",
+        "r": "RIGHT",
+        "re": "RIGHT",
+        "right eye": "RIGHT",
+        "right side": "RIGHT",
+        "os": "LEFT",
+        "l": "LEFT",
+        "le": "LEFT",
+        "left eye": "LEFT",
+        "left side": "LEFT",
+        "ou": "BOTH",
+        "both eyes": "BOTH",
+        "bilateral": "BOTH",
+        "bilaterally": "BOTH",
+        "each eye": "BOTH",
+        "both sides": "BOTH",
+        "b": "BOTH",
     },
     "Sex": {
-        "m": "MALE", "man": "MALE", "boy": "MALE", "gentleman": "MALE",
-        "f": "FEMALE", "woman": "FEMALE", "girl": "FEMALE", "lady": "FEMALE",
+        "m": "MALE",
+        "man": "MALE",
+        "boy": "MALE",
+        "gentleman": "MALE",
+        "f": "FEMALE",
+        "woman": "FEMALE",
+        "girl": "FEMALE",
+        "lady": "FEMALE",
     },
     "Severity": {
-        "slight": "MILD", "minor": "MILD", "grade 1": "MILD",
-        "grade 2": "MODERATE", "grade 3": "SEVERE", "serious": "SEVERE",
-        "grade 4": "LIFE_THREATENING", "life threatening": "LIFE_THREATENING",
+        "slight": "MILD",
+        "minor": "MILD",
+        "grade 1": "MILD",
+        "grade 2": "MODERATE",
+        "grade 3": "SEVERE",
+        "serious": "SEVERE",
+        "grade 4": "LIFE_THREATENING",
+        "life threatening": "LIFE_THREATENING",
     },
     "Change": {
-        "improvement": "IMPROVED", "better": "IMPROVED", "increased": "IMPROVED",
-        "recovered": "IMPROVED", "worse": "WORSENED", "deteriorated": "WORSENED",
-        "worsening": "WORSENED", "declined": "WORSENED", "regressed": "WORSENED",
-        "stable": "UNCHANGED", "no change": "UNCHANGED", "same": "UNCHANGED",
+        "improvement": "IMPROVED",
+        "better": "IMPROVED",
+        "increased": "IMPROVED",
+        "recovered": "IMPROVED",
+        "worse": "WORSENED",
+        "deteriorated": "WORSENED",
+        "worsening": "WORSENED",
+        "declined": "WORSENED",
+        "regressed": "WORSENED",
+        "stable": "UNCHANGED",
+        "no change": "UNCHANGED",
+        "same": "UNCHANGED",
     },
     "Status": {
-        "full": "NORMAL", "unremarkable": "NORMAL", "within normal limits": "NORMAL",
-        "wnl": "NORMAL", "impaired": "ABNORMAL", "reduced": "ABNORMAL",
-        "poor": "ABNORMAL", "positive": "PRESENT", "negative": "ABSENT", "none": "ABSENT",
-        "lost": "ABSENT", "flat": "ABSENT",
+        "full": "NORMAL",
+        "unremarkable": "NORMAL",
+        "within normal limits": "NORMAL",
+        "wnl": "NORMAL",
+        "impaired": "ABNORMAL",
+        "reduced": "ABNORMAL",
+        "poor": "ABNORMAL",
+        "positive": "PRESENT",
+        "negative": "ABSENT",
+        "none": "ABSENT",
+        "lost": "ABSENT",
+        "flat": "ABSENT",
     },
 }
 

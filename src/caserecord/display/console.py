@@ -72,16 +72,26 @@ def render_timeline(record: CaseRecord) -> Table:
     with_evidence = any(m.evidence for m in measurements)
     columns = ["time", "eye", "measure", "value", "logMAR", "Snellen"]
     for column in [*columns, "evidence"] if with_evidence else columns:
-        table.add_column(column, justify="right" if column in ("logMAR", "Snellen") else "left",
-                         overflow="fold", min_width=8 if column == "value" else None,
-                         no_wrap=column in ("time", "measure", "logMAR", "Snellen"))
+        table.add_column(
+            column,
+            justify="right" if column in ("logMAR", "Snellen") else "left",
+            overflow="fold",
+            min_width=8 if column == "value" else None,
+            no_wrap=column in ("time", "measure", "logMAR", "Snellen"),
+        )
     for m in measurements:
         logmar, snellen = acuity_cells(
-            m.acuity if isinstance(m, VisualAcuityMeasurement) else None)
+            m.acuity if isinstance(m, VisualAcuityMeasurement) else None
+        )
         subject = f" ({m.subject})" if m.subject else ""
-        cells: list[Any] = [str(m.time), m.eye.eye_abbreviation if m.eye else "",
-                            m.measure.replace("_", " ") + subject, m.value_text(), logmar,
-                            snellen]
+        cells: list[Any] = [
+            str(m.time),
+            m.eye.eye_abbreviation if m.eye else "",
+            m.measure.replace("_", " ") + subject,
+            m.value_text(),
+            logmar,
+            snellen,
+        ]
         if with_evidence:
             quote = next(iter(m.spans()), None)
             cells.append(Text(f"“{quote.quote}”", style="dim italic") if quote else "")
@@ -93,14 +103,24 @@ def render_record(record: CaseRecord) -> RenderableType:
     """A readable case summary."""
     parts: list[Any] = [Text.assemble(("Patient  ", STYLES["patient"]), str(record.patient))]
     parts.append(_lines("Diagnosis", [str(c) for c in record.conditions], STYLES["conditions"]))
-    parts.append(_lines("Tried before", [str(t) for t in record.prior_treatments],
-                        STYLES["prior_treatments"]))
-    parts.append(_lines("Intervention", [str(i) for i in record.interventions],
-                        STYLES["interventions"]))
-    parts.append(_lines("Adverse events", [str(a) for a in record.adverse_events],
-                        STYLES["adverse_events"]))
-    parts.append(_lines("Explicitly absent", [a.description for a in record.absent_findings],
-                        STYLES["absent_findings"]))
+    parts.append(
+        _lines(
+            "Tried before", [str(t) for t in record.prior_treatments], STYLES["prior_treatments"]
+        )
+    )
+    parts.append(
+        _lines("Intervention", [str(i) for i in record.interventions], STYLES["interventions"])
+    )
+    parts.append(
+        _lines("Adverse events", [str(a) for a in record.adverse_events], STYLES["adverse_events"])
+    )
+    parts.append(
+        _lines(
+            "Explicitly absent",
+            [a.description for a in record.absent_findings],
+            STYLES["absent_findings"],
+        )
+    )
     if record.anchor_date is not None:
         parts.append(Text(f"Day 0 = {record.anchor_date}", style="dim"))
     if record.measurements:
@@ -108,14 +128,22 @@ def render_record(record: CaseRecord) -> RenderableType:
         parts.append(render_timeline(record))
     report = record.report
     if report is not None and report.notes:
-        counts = ", ".join(f"{len(report.of_kind(kind))} {kind.value}"
-                           for kind in type(report.notes[0].kind) if report.of_kind(kind))
+        counts = ", ".join(
+            f"{len(report.of_kind(kind))} {kind.value}"
+            for kind in type(report.notes[0].kind)
+            if report.of_kind(kind)
+        )
         parts.append(Text(f"Extraction report: {counts}", style="dim"))
         for note in report.assumptions + report.warnings:
             parts.append(Text(f"  {note}", style="dim"))
     title = f"Case record {record.id}" if record.id else "Case record"
-    return Panel(Group(*[p for p in parts if p is not None]), title=title, title_align="left",
-                 box=box.ROUNDED, expand=False)
+    return Panel(
+        Group(*[p for p in parts if p is not None]),
+        title=title,
+        title_align="left",
+        box=box.ROUNDED,
+        expand=False,
+    )
 
 
 def render_evidence(record: CaseRecord) -> RenderableType:
@@ -130,5 +158,9 @@ def render_evidence(record: CaseRecord) -> RenderableType:
     for i, style in enumerate(STYLES.values()):
         start = sum(len(f"■ {n.replace('_', ' ')}") + 2 for n in list(STYLES)[:i])
         legend.stylize(style, start, start + 1)
-    return Panel(Group(text, Text(), legend), title="Where the values came from",
-                 title_align="left", box=box.ROUNDED)
+    return Panel(
+        Group(text, Text(), legend),
+        title="Where the values came from",
+        title_align="left",
+        box=box.ROUNDED,
+    )

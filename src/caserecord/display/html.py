@@ -29,19 +29,13 @@ def _css() -> str:
 
 
 def _plain(record: CaseRecord) -> str:
+    import io
+
     from rich.console import Console
 
-    console = Console(width=100, record=True, file=_Null(), color_system=None)
+    console = Console(width=100, record=True, file=io.StringIO(), color_system=None)
     console.print(record)
     return console.export_text()
-
-
-class _Null:
-    def write(self, _text: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
 
 
 def record_html(record: CaseRecord) -> str:
@@ -54,28 +48,38 @@ def record_html(record: CaseRecord) -> str:
     rows += [("Absent", a.description) for a in record.absent_findings]
     if record.anchor_date is not None:
         rows.append(("Day 0", str(record.anchor_date)))
-    parts = [f"<style>{_css()}</style>", '<div class="caserecord">',
-             f"<h4>{e('Case record ' + record.id if record.id else 'Case record')}</h4>", "<dl>"]
+    parts = [
+        f"<style>{_css()}</style>",
+        '<div class="caserecord">',
+        f"<h4>{e('Case record ' + record.id if record.id else 'Case record')}</h4>",
+        "<dl>",
+    ]
     parts += [f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows]
     parts.append("</dl>")
     if record.measurements:
-        parts.append("<table><thead><tr><th>time</th><th>eye</th><th>measure</th><th>value</th>"
-                     "<th>logMAR</th><th>Snellen</th><th>evidence</th></tr></thead><tbody>")
+        parts.append(
+            "<table><thead><tr><th>time</th><th>eye</th><th>measure</th><th>value</th>"
+            "<th>logMAR</th><th>Snellen</th><th>evidence</th></tr></thead><tbody>"
+        )
         for m in record.timeline():
             logmar, snellen = acuity_cells(
-                m.acuity if isinstance(m, VisualAcuityMeasurement) else None)
+                m.acuity if isinstance(m, VisualAcuityMeasurement) else None
+            )
             quote = next(iter(m.spans()), None)
             parts.append(
                 f"<tr><td>{e(str(m.time))}</td><td>{e(m.eye.eye_abbreviation if m.eye else '')}"
                 f"</td><td>{e(m.measure.replace('_', ' '))}"
                 f"{e(' (' + m.subject + ')') if m.subject else ''}</td>"
-                f"<td>{e(m.value_text())}</td><td class=\"num\">{e(logmar)}</td>"
-                f"<td class=\"num\">{e(snellen)}</td>"
-                f"<td class=\"quote\">{e(quote.quote) if quote else ''}</td></tr>")
+                f'<td>{e(m.value_text())}</td><td class="num">{e(logmar)}</td>'
+                f'<td class="num">{e(snellen)}</td>'
+                f'<td class="quote">{e(quote.quote) if quote else ""}</td></tr>'
+            )
         parts.append("</tbody></table>")
     if record.report is not None and record.report.notes:
-        parts.append(f'<p class="note">{e(str(len(record.report.notes)))} extraction report '
-                     "note(s)</p>")
-    parts.append(f"<details><summary>plain text</summary><pre>{e(_plain(record))}</pre>"
-                 "</details></div>")
+        parts.append(
+            f'<p class="note">{e(str(len(record.report.notes)))} extraction report note(s)</p>'
+        )
+    parts.append(
+        f"<details><summary>plain text</summary><pre>{e(_plain(record))}</pre></details></div>"
+    )
     return "".join(parts)

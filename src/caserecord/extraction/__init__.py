@@ -29,7 +29,7 @@ __all__ = ["MAX_CHARS", "extract"]
 MAX_CHARS = 2_000_000
 
 
-def extract(text: str, *, id: str | None = None) -> CaseRecord:  # noqa: A002
+def extract(text: str, *, id: str | None = None) -> CaseRecord:
     """Extract a validated :class:`CaseRecord` from a case narrative.
 
     Raises ``TypeError`` when ``text`` is not a ``str``; never raises on a
@@ -43,12 +43,14 @@ def extract(text: str, *, id: str | None = None) -> CaseRecord:  # noqa: A002
     clipped = text[:MAX_CHARS]
     try:
         record = build_record(clipped, id=id)
-    except Exception as exc:  # noqa: BLE001 - the contract: never raise on text
+    except Exception as exc:
         report = ExtractionReport()
-        report.add(NoteKind.WARNING,
-                   f"extraction failed ({type(exc).__name__}: {exc}); record left empty")
+        report.add(
+            NoteKind.WARNING, f"extraction failed ({type(exc).__name__}: {exc}); record left empty"
+        )
         record = CaseRecord(id=id, source=Narrative(text=clipped), report=report)
     if len(text) > MAX_CHARS and record.report is not None:
-        record.report.add(NoteKind.WARNING,
-                          f"text of {len(text)} characters cut to the first {MAX_CHARS}")
+        record.report.add(
+            NoteKind.WARNING, f"text of {len(text)} characters cut to the first {MAX_CHARS}"
+        )
     return record

@@ -14,11 +14,48 @@ from dataclasses import dataclass, field
 __all__ = ["Document", "HeaderField", "Section", "Sentence", "split_clauses"]
 
 # Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "fig", "figs", "no", "e.g", "i.e", "approx",
-    "etc", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "inc", "ltd", "co", "jr", "sr", "pt", "ca", "vol", "pp", "ref", "resp",
-})
+_ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "vs",
+        "fig",
+        "figs",
+        "no",
+        "e.g",
+        "i.e",
+        "approx",
+        "etc",
+        "al",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "co",
+        "jr",
+        "sr",
+        "pt",
+        "ca",
+        "vol",
+        "pp",
+        "ref",
+        "resp",
+    }
+)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+|$)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,7})$")
 _HEADER = re.compile(r"[ \t]*([A-Z][A-Za-z0-9 /()&'’-]{0,48}?)[ \t]*:[ \t]*(\S[^\n]*)?$")
@@ -101,9 +138,16 @@ class Document:
                 if match.group(2):
                     value_start = start + match.start(2)
                     value_end = start + len(raw.rstrip())
-                    self.headers.append(HeaderField(
-                        key, text[value_start:value_end], start + match.start(1),
-                        value_start, value_end, line_no))
+                    self.headers.append(
+                        HeaderField(
+                            key,
+                            text[value_start:value_end],
+                            start + match.start(1),
+                            value_start,
+                            value_end,
+                            line_no,
+                        )
+                    )
                     header_key = key
                 else:
                     # "Before the stem cell treatment:" alone on its line: a section.
@@ -123,9 +167,17 @@ class Document:
                 section_has_bullets = False
             body_start = start + (bullet.end() if bullet else len(raw) - len(raw.lstrip()))
             for s_start, s_end in _sentence_spans(text, body_start, start + len(raw.rstrip())):
-                self.sentences.append(Sentence(
-                    s_start, s_end, text[s_start:s_end], len(self.sentences), line_no,
-                    section, header_key))
+                self.sentences.append(
+                    Sentence(
+                        s_start,
+                        s_end,
+                        text[s_start:s_end],
+                        len(self.sentences),
+                        line_no,
+                        section,
+                        header_key,
+                    )
+                )
 
 
 def _is_header_key(key: str) -> bool:
@@ -143,8 +195,9 @@ _HEADING_CUES = re.compile(
 
 def _looks_like_heading(line: str) -> bool:
     # Short, no sentence-final full stop, and opening with a situational cue.
-    return len(line) <= 90 and not line.endswith((".", ";", ",")) and bool(
-        _HEADING_CUES.match(line))
+    return (
+        len(line) <= 90 and not line.endswith((".", ";", ",")) and bool(_HEADING_CUES.match(line))
+    )
 
 
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -159,7 +212,7 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 continue
             # "0.15." is an end, "0.15 at" never reaches here; a digit after the
             # stop ("1. 5") is a list number, not an end.
-            nxt = text[stop:stop + 2].lstrip()
+            nxt = text[stop : stop + 2].lstrip()
             if nxt[:1].islower():
                 continue
         _push(text, spans, cursor, stop)
@@ -177,7 +230,7 @@ def _push(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None
         spans.append((start, end))
 
 
-_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but|while|whilst|however)\b)|\s+but\s+|:\s+")
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whilst|however)\b|\s+but\s+|:\s+")
 
 
 def split_clauses(text: str, offset: int = 0) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -45,6 +45,28 @@ class NumberWords:
     quantities: Mapping[str, float | None]
 
 
+def _whole(low: float, high: float = math.inf) -> Callable[[float | None], bool]:
+    return lambda value: value is not None and value.is_integer() and low <= value <= high
+
+
+# section -> (test of a value, what the test expects); ordinals are checked
+# against the other sections below.
+_VALUE_RULES: dict[str, tuple[Callable[[float | None], bool], str]] = {
+    "cardinals": (_whole(0, 19), "a whole number from 0 to 19"),
+    "tens": (
+        lambda value: value in {20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0},
+        "one of 20, 30, ... 90",
+    ),
+    "multipliers": (_whole(12), "a whole number of at least 12"),
+    "ordinals": (_whole(1), "a whole number"),
+    "fractions": (lambda value: value is not None and 0 < value < 1, "between 0 and 1"),
+    "quantities": (
+        lambda value: value is None or (math.isfinite(value) and value > 0),
+        "a positive number or null (vague)",
+    ),
+}
+
+
 def validate_number_words(data: object, *, source: str = _SOURCE) -> NumberWords:
     """Check the number-word tables and return them read-only.
 
@@ -58,81 +80,55 @@ def validate_number_words(data: object, *, source: str = _SOURCE) -> NumberWords
 
     if not isinstance(data, Mapping):
         raise fail(f"must hold a JSON object (got {type(data).__name__})")
-    unknown = sorted(key for key in data if not str(key).startswith("_") and key not in _SECTIONS)
+    unknown = sorted(str(key) for key in data if not str(key).startswith("_"))
+    unknown = [key for key in unknown if key not in _SECTIONS]
     if unknown:
         raise fail(f"unknown sections {unknown}; expected {list(_SECTIONS)}")
-    tables: dict[str, dict[str, float | None]] = {}
-    for section in _SECTIONS:
-        table = data.get(section)
-        if not isinstance(table, Mapping) or not table:
-            raise fail(f"section {section!r} must be a non-empty object of word: number")
-        tables[section] = {}
-        for word, value in table.items():
-            if not isinstance(word, str) or word != " ".join(word.lower().split()) or not word:
-                raise fail(f"{section}: {word!r} must be lower case with single spaces")
-            if section != "quantities" and " " in word:
-                raise fail(f"{section}: {word!r} must be a single word")
-            if "-" in word:
-                raise fail(f"{section}: {word!r} must not contain a hyphen (read as a space)")
-            if value is None and section == "quantities":
-                tables[section][word] = None
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise fail(f"{section}: {word!r} must map to a number (got {value!r})")
-            tables[section][word] = float(value)
-
-    def integers(section: str, allowed: Mapping[str, bool] | None = None) -> dict[str, int]:
-        result: dict[str, int] = {}
-        for word, value in tables[section].items():
-            if value is None or not value.is_integer():
-                raise fail(f"{section}: {word!r} must map to a whole number (got {value!r})")
-            result[word] = int(value)
-        return result
-
-    cardinals = integers("cardinals")
-    for word, number in cardinals.items():
-        if not 0 <= number <= 19:
-            raise fail(f"cardinals: {word!r} must be between 0 and 19 (got {number})")
-    tens = integers("tens")
-    for word, number in tens.items():
-        if number not in range(20, 100, 10):
-            raise fail(f"tens: {word!r} must be one of 20, 30, ... 90 (got {number})")
-    multipliers = integers("multipliers")
-    for word, number in multipliers.items():
-        if number < 12:
-            raise fail(f"multipliers: {word!r} must be at least 12 (got {number})")
-    ordinals = integers("ordinals")
-    kinds = {*range(1, 20), *tens.values(), *multipliers.values()}
-    for word, number in ordinals.items():
-        if number not in kinds:
-            raise fail(
-                f"ordinals: {word!r} must be 1-19, a ten or a multiplier's value (got {number})"
-            )
-    fractions: dict[str, float] = {}
-    for word, fraction in tables["fractions"].items():
-        if fraction is None or not 0 < fraction < 1:
-            raise fail(f"fractions: {word!r} must be between 0 and 1 (got {fraction!r})")
-        fractions[word] = fraction
-    quantities = tables["quantities"]
-    for word, amount in quantities.items():
-        if amount is not None and not (math.isfinite(amount) and amount > 0):
-            raise fail(f"quantities: {word!r} must be positive or null (got {amount!r})")
+    tables = {section: _read_section(data.get(section), section, fail) for section in _SECTIONS}
 
     seen: dict[str, str] = {}
-    for section in _SECTIONS:
-        for word in tables[section]:
+    for section, table in tables.items():
+        accepts, expected = _VALUE_RULES[section]
+        for word, value in table.items():
+            if not accepts(value):
+                raise fail(f"{section}: {word!r} must map to {expected} (got {value!r})")
             if word in seen:
                 raise fail(f"{word!r} appears in both {seen[word]} and {section}")
             seen[word] = section
+    # An ordinal must say which kind of word it ends ("twenty-first", "hundredth").
+    kinds = {*range(1, 20), *tables["tens"].values(), *tables["multipliers"].values()}
+    for word, value in tables["ordinals"].items():
+        if value not in kinds:
+            raise fail(f"ordinals: {word!r} must be 1-19, a ten or a multiplier (got {value})")
+
+    def integers(section: str) -> MappingProxyType[str, int]:
+        return MappingProxyType({w: int(v or 0) for w, v in tables[section].items()})
 
     return NumberWords(
-        cardinals=MappingProxyType(cardinals),
-        tens=MappingProxyType(tens),
-        multipliers=MappingProxyType(multipliers),
-        ordinals=MappingProxyType(ordinals),
-        fractions=MappingProxyType(fractions),
-        quantities=MappingProxyType(quantities),
+        cardinals=integers("cardinals"),
+        tens=integers("tens"),
+        multipliers=integers("multipliers"),
+        ordinals=integers("ordinals"),
+        fractions=MappingProxyType({w: v or 0.0 for w, v in tables["fractions"].items()}),
+        quantities=MappingProxyType(tables["quantities"]),
     )
+
+
+def _read_section(
+    table: object, section: str, fail: Callable[[str], RuntimeError]
+) -> dict[str, float | None]:
+    if not isinstance(table, Mapping) or not table:
+        raise fail(f"section {section!r} must be a non-empty object of word: number")
+    words: dict[str, float | None] = {}
+    for word, value in table.items():
+        if not isinstance(word, str) or not word or word != " ".join(word.lower().split()):
+            raise fail(f"{section}: {word!r} must be lower case with single spaces")
+        if "-" in word or (" " in word and section != "quantities"):
+            raise fail(f"{section}: {word!r} must be one word without hyphens")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise fail(f"{section}: {word!r} must map to a number (got {value!r})")
+        words[word] = None if value is None else float(value)
+    return words
 
 
 _WORDS = validate_number_words(load_json(_SOURCE))
@@ -144,7 +140,6 @@ _WORDS = validate_number_words(load_json(_SOURCE))
 _DIGITS = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 _DIGIT_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _HYPHENS = re.compile(r"[-\u2010\u2011\u2012\u2013]")
-_WITH_FRACTION = re.compile(r"(.+) and (?:a|an|one) (\S+)")
 
 
 def parse_number(text: str) -> float | None:
@@ -183,9 +178,11 @@ def _parse_words(phrase: str) -> float | None:
     if phrase in _WORDS.quantities:
         return _WORDS.quantities[phrase]
     fractions = _WORDS.fractions
-    if (match := _WITH_FRACTION.fullmatch(phrase)) and match[2] in fractions:
-        whole = _compose(match[1].split())
-        return None if whole is None else whole + fractions[match[2]]
+    whole_words, joined, fraction_words = phrase.rpartition(" and ")
+    article, _, fraction = fraction_words.partition(" ")
+    if joined and article in ("a", "an", "one") and fraction in fractions:
+        whole = _compose(whole_words.split())  # "one and a half", "two and a quarter"
+        return None if whole is None else whole + fractions[fraction]
     tokens = phrase.split()
     if len(tokens) == 2 and tokens[0] in ("a", "an") and tokens[1] in fractions:
         return fractions[tokens[1]]
@@ -200,7 +197,9 @@ def _parse_words(phrase: str) -> float | None:
     return _compose(tokens)
 
 
-def _kind(number: int) -> str:
+def _kind(number: int, *, multiplier: bool = False) -> str:
+    if multiplier:
+        return "group" if number >= _GROUP_SCALE else "scale"
     if number == 0:
         return "zero"
     if number < 10:
@@ -209,7 +208,7 @@ def _kind(number: int) -> str:
         return "teen"
     if number in _WORDS.tens.values():
         return "tens"
-    return "group" if number >= _GROUP_SCALE else "scale"
+    return _kind(number, multiplier=True)
 
 
 # Which kind of word may follow which (None = start of the phrase).
@@ -247,7 +246,7 @@ def _compose(tokens: list[str]) -> float | None:
             number, kind = words.tens[token], "tens"
         elif token in words.multipliers:
             number = words.multipliers[token]
-            kind = _kind(words.multipliers[token])
+            kind = _kind(words.multipliers[token], multiplier=True)
         elif token in words.ordinals:
             number, ordinal = words.ordinals[token], True
             kind = _kind(words.ordinals[token])
@@ -286,16 +285,18 @@ def _compose(tokens: list[str]) -> float | None:
 # -- the pattern for other extractors -------------------------------------------------
 
 
-def _alternation(words: object) -> str:
+def _alternation(words: Iterable[str]) -> str:
     """Words as a regex alternation, longest first, spaces matching any one space."""
-    assert isinstance(words, Mapping | list | tuple | set | frozenset)
-    ordered = sorted({str(word) for word in words}, key=len, reverse=True)
+    ordered = sorted(set(words), key=len, reverse=True)
     return "|".join(re.escape(word).replace(r"\ ", r"\s") for word in ordered)
 
 
 def _number_word_pattern(words: NumberWords) -> str:
     # Only single-character separators and optional groups: no group is
     # repeated, so no input can make the pattern backtrack exponentially.
+    # Regex alternation takes the first branch that matches, not the
+    # longest, so ordinals come before cardinals ("twenty-first" must not
+    # stop at "twenty").
     sep = r"[\s\-\u2010\u2011\u2012\u2013]"
     units = _alternation([w for w, n in words.cardinals.items() if 1 <= n <= 9])
     unit_ordinals = _alternation([w for w, n in words.ordinals.items() if 1 <= n <= 9])
@@ -315,9 +316,7 @@ def _number_word_pattern(words: NumberWords) -> str:
     number_word = rf"(?:{cardinal_word})(?:{sep}(?:{multipliers}))?(?:{and_fraction})?"
     fraction = rf"(?:an?\s)?(?:{fractions})(?:\s(?:an|a))?"
     counted = rf"an?\s(?:{multipliers})"
-    return (
-        rf"(?i:\b(?:{digits}|{number_word}|{ordinal_word}|{fraction}|{counted}|{quantities})\b)"
-    )
+    return rf"(?i:\b(?:{digits}|{ordinal_word}|{number_word}|{fraction}|{counted}|{quantities})\b)"
 
 
 NUMBER_WORD_PATTERN: str = _number_word_pattern(_WORDS)

@@ -31,25 +31,43 @@ _UPPER_ONLY = frozenset(_DATA["uppercase_only"])
 
 _SNELLEN = re.compile(
     r"(?<![\d/.,])(?P<num>20|10|6|[1-5])\s?/\s?(?P<den>\d{1,2},\d{3}|\d{1,4})"
-    r"(?P<mod>\s?[+-]\s?[1-5](?!\d)|[+-](?![\d/]))?(?![\d/])")
+    r"(?P<mod>\s?[+-]\s?[1-5](?!\d)|[+-](?![\d/]))?(?![\d/])"
+)
 _LOGMAR = re.compile(
     r"(?P<a>-?\d?\.\d{1,3}|\d)\s?logMAR\b|\blogMAR\s+(?:of\s+)?(?P<b>-?\d?\.\d{1,3}|\d)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _LETTERS = re.compile(r"\b(?P<n>\d{1,3})\s+(?:ETDRS\s+)?letters\b", re.IGNORECASE)
 _DECIMAL = re.compile(
-    r"(?<![\d/.,\-+])(?P<v>[0-2]?\.\d{1,3}|[12]\.0)(?![\d/.]|\s?(?:%|mm|cm|µ|μ|um|mmol|mg|ng|"
-    r"dB|D\b|logmar|letters|x\b|×|units?\b|ml|g\b|s\b|ms\b|kg|m\b))", re.IGNORECASE)
+    r"(?<![\d/.,\-+])(?P<v>[0-2]?\.\d{1,3}|[12]\.0)(?![\d/]|\.\d|\s?(?:%|mm|cm|µ|μ|um|mmol|mg|ng|"
+    r"dB|D\b|logmar|letters|x\b|×|units?\b|ml|g\b|s\b|ms\b|kg|m\b))",
+    re.IGNORECASE,
+)
 _DISTANCE = re.compile(
     r"\s?(?:at\s+|from\s+)?(?P<d>\d{1,3}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|half\s+a)\s?(?P<u>cm|centimet(?:er|re)s?|m\b|met(?:er|re)s?|feet|foot|ft|inch(?:es)?)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _RANGE = re.compile(r"rang(?:ed|es|ing)\s+from\s+$", re.IGNORECASE)
 _FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _NOT_ACUITY_HEADER = re.compile(r"field|pupil|pressure|motility|color|colour", re.IGNORECASE)
-_DISTANCE_UNITS = {"cm": "cm", "centimeter": "cm", "centimeters": "cm", "centimetre": "cm",
-                   "centimetres": "cm", "m": "m", "meter": "m", "meters": "m", "metre": "m",
-                   "metres": "m", "feet": "ft", "foot": "ft", "ft": "ft", "inch": "in",
-                   "inches": "in"}
+_DISTANCE_UNITS = {
+    "cm": "cm",
+    "centimeter": "cm",
+    "centimeters": "cm",
+    "centimetre": "cm",
+    "centimetres": "cm",
+    "m": "m",
+    "meter": "m",
+    "meters": "m",
+    "metre": "m",
+    "metres": "m",
+    "feet": "ft",
+    "foot": "ft",
+    "ft": "ft",
+    "inch": "in",
+    "inches": "in",
+}
 
 
 def _level_patterns() -> list[tuple[str, re.Pattern[str]]]:
@@ -58,9 +76,16 @@ def _level_patterns() -> list[tuple[str, re.Pattern[str]]]:
         for phrase in phrases:
             patterns.append((level, phrase, phrase in _UPPER_ONLY))
     patterns.sort(key=lambda p: len(p[1]), reverse=True)
-    return [(level, re.compile(r"\b(?:" + (phrase.upper() if upper else phrase) + r")\b",
-                               0 if upper else re.IGNORECASE))
-            for level, phrase, upper in patterns]
+    return [
+        (
+            level,
+            re.compile(
+                r"\b(?:" + (phrase.upper() if upper else phrase) + r")\b",
+                0 if upper else re.IGNORECASE,
+            ),
+        )
+        for level, phrase, upper in patterns
+    ]
 
 
 _LEVELS = _level_patterns()
@@ -96,20 +121,27 @@ def _sentence_acuities(text: str, sentence: Sentence) -> list[FindingMention]:
         if skip_next:
             skip_next = False
             continue
-        before = text[max(sentence.start, cand.start - 20):cand.start]
+        before = text[max(sentence.start, cand.start - 20) : cand.start]
         hint = None
         if _RANGE.search(before):
             skip_next = True  # "ranged from 20/30 to 20/200": one range, keep its start
         elif _FROM.search(before) and i + 1 < len(candidates):
             hint = "baseline"  # "improved from 0.1 to 0.4": the first value is the before
-        clause = next(((s, e) for s, e in clauses if s <= cand.start < e),
-                      (sentence.start, sentence.end))
+        clause = next(
+            ((s, e) for s, e in clauses if s <= cand.start < e), (sentence.start, sentence.end)
+        )
         eye = eye_near(text, eyes, cand.start, cand.end, clause=clause)
         mention = FindingMention(
-            measure="visual_acuity", sentence=sentence.index, position=cand.start,
-            eye=eye.laterality if eye else None, acuity=cand.acuity,
-            acuity_assumed=cand.assumed, detail=text[cand.start:cand.end], time_hint=hint,
-            spans={"acuity": (cand.start, cand.end)})
+            measure="visual_acuity",
+            sentence=sentence.index,
+            position=cand.start,
+            eye=eye.laterality if eye else None,
+            acuity=cand.acuity,
+            acuity_assumed=cand.assumed,
+            detail=text[cand.start : cand.end],
+            time_hint=hint,
+            spans={"acuity": (cand.start, cand.end)},
+        )
         if eye is not None:
             mention.spans["eye"] = (eye.start, eye.end)
         mentions.append(mention)
@@ -137,7 +169,8 @@ def _candidates(sentence: Sentence) -> list[_Candidate]:
         # "20/80 (55 ETDRS letters)" restates the Snellen value: one measurement.
         restates = any(e <= m.start() <= e + 3 for _, e in taken)
         letters = int(m.group("n"))
-        if not restates and 0 <= letters <= 100 and has_context:
+        named = "etdrs" in m.group().lower()
+        if not restates and 0 <= letters <= 100 and (has_context or named):
             add(m.start(), m.end(), f"{letters} letters")
     for level, pattern in _LEVELS:
         for m in pattern.finditer(text):
@@ -146,7 +179,8 @@ def _candidates(sentence: Sentence) -> list[_Candidate]:
                 distance = _DISTANCE.match(text, end)
                 if distance is not None:
                     amount = parse_number(distance.group("d").lower()) or (
-                        0.5 if distance.group("d").lower().startswith("half") else None)
+                        0.5 if distance.group("d").lower().startswith("half") else None
+                    )
                     unit = _DISTANCE_UNITS.get(distance.group("u").lower())
                     if amount is not None and unit is not None:
                         acuity, end = f"{level} {amount:g} {unit}", distance.end()
@@ -155,10 +189,31 @@ def _candidates(sentence: Sentence) -> list[_Candidate]:
         for m in _DECIMAL.finditer(text):
             value = float(m.group("v"))
             if 0.01 <= value <= 2.0 and _CONTEXT.search(text, 0, m.start()):
-                add(m.start(), m.end(), f"{m.group('v')} decimal",
+                add(
+                    m.start(),
+                    m.end(),
+                    f"{m.group('v')} decimal",
                     assumed=f"bare acuity {m.group('v')} read as decimal notation, the "
-                            "convention of narratives that do not name the chart")
-    return sorted(found, key=lambda c: c.start)
+                    "convention of narratives that do not name the chart",
+                )
+    return _drop_restatements(text, base, sorted(found, key=lambda c: c.start))
+
+
+_RESTATEMENT_GAP = re.compile(r"\s?\(\s?$")
+
+
+def _drop_restatements(text: str, base: int, found: list[_Candidate]) -> list[_Candidate]:
+    """'Light perception (LP)' is one value written twice: keep the first writing."""
+    kept: list[_Candidate] = []
+    for cand in found:
+        if (
+            kept
+            and kept[-1].acuity == cand.acuity
+            and _RESTATEMENT_GAP.fullmatch(text[kept[-1].end - base : cand.start - base])
+        ):
+            continue
+        kept.append(cand)
+    return kept
 
 
 def _snellen(match: re.Match[str], has_context: bool) -> str | None:

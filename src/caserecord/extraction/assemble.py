@@ -60,16 +60,29 @@ __all__ = ["build_record"]
 T = TypeVar("T")
 
 # Measures that belong to an eye: a one-eyed story gives them that eye.
-_EYE_MEASURES = frozenset({
-    "visual_acuity", "vision", "vep", "erg", "oct", "visual_field", "intraocular_pressure",
-    "fundus", "pupil_reflex", "color_vision", "ocular_motility", "anterior_segment",
-})
+_EYE_MEASURES = frozenset(
+    {
+        "visual_acuity",
+        "vision",
+        "vep",
+        "erg",
+        "oct",
+        "visual_field",
+        "intraocular_pressure",
+        "fundus",
+        "pupil_reflex",
+        "color_vision",
+        "ocular_motility",
+        "anterior_segment",
+    }
+)
 _CLINICAL = re.compile(
     r"\b(?:" + "|".join(re.escape(t) for t in load_json("clinical_terms.json")["terms"]) + r")\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
-def build_record(text: str, *, id: str | None = None) -> CaseRecord:  # noqa: A002
+def build_record(text: str, *, id: str | None = None) -> CaseRecord:
     return _Builder(text).build(id)
 
 
@@ -84,14 +97,20 @@ class _Builder:
     def guarded(self, concept: str, func: Callable[[Document], T], default: T) -> T:
         try:
             return func(self.doc)
-        except Exception as exc:  # noqa: BLE001 - one failing rule must not lose the rest
-            self.report.add(NoteKind.WARNING,
-                            f"{concept} rules failed on this text ({type(exc).__name__}: {exc}); "
-                            f"{concept} left empty", field=concept)
+        except Exception as exc:
+            self.report.add(
+                NoteKind.WARNING,
+                f"{concept} rules failed on this text ({type(exc).__name__}: {exc}); "
+                f"{concept} left empty",
+                field=concept,
+            )
             return default
 
-    def evidence(self, spans: dict[str, Span], fields: dict[str, str] | None = None,
-                 ) -> dict[str, Evidence]:
+    def evidence(
+        self,
+        spans: dict[str, Span],
+        fields: dict[str, str] | None = None,
+    ) -> dict[str, Evidence]:
         """Evidence for the spans whose keys name model fields (renamed via ``fields``)."""
         out: dict[str, Evidence] = {}
         for key, (start, end) in spans.items():
@@ -105,9 +124,11 @@ class _Builder:
         start, end = min(spans.values(), default=(0, 0))
         evidence = Evidence.of(self.text, start, end) if end > start else None
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or what}: {e['msg']}" for e in exc.errors())
-        self.report.add(NoteKind.WARNING, f"{what} not recorded: {problems}", field=what,
-                        evidence=evidence)
+            f"{'.'.join(str(p) for p in e['loc']) or what}: {e['msg']}" for e in exc.errors()
+        )
+        self.report.add(
+            NoteKind.WARNING, f"{what} not recorded: {problems}", field=what, evidence=evidence
+        )
 
     def build_model(self, what: str, spans: dict[str, Span], factory: Callable[[], T]) -> T | None:
         try:
@@ -141,11 +162,22 @@ class _Builder:
             "id": record_id,
             "patient": patient,
             "conditions": conditions,
-            "prior_treatments": [p for m in treatments.prior if (p := self.build_model(
-                "prior_treatments", m.spans, lambda m=m: PriorTreatment(
-                    name=m.name, kind=_kind(m.kind), evidence=self.evidence(m.spans))))],
-            "interventions": [i for m in treatments.interventions
-                              if (i := self.intervention(m)) is not None],
+            "prior_treatments": [
+                p
+                for m in treatments.prior
+                if (
+                    p := self.build_model(
+                        "prior_treatments",
+                        m.spans,
+                        lambda m=m: PriorTreatment(
+                            name=m.name, kind=_kind(m.kind), evidence=self.evidence(m.spans)
+                        ),
+                    )
+                )
+            ],
+            "interventions": [
+                i for m in treatments.interventions if (i := self.intervention(m)) is not None
+            ],
             "adverse_events": [a for m in adverse_m if (a := self.adverse(m)) is not None],
             "absent_findings": [a for m in absent_m if (a := self.absent(m)) is not None],
             "measurements": self.measurements(findings, side),
@@ -157,8 +189,10 @@ class _Builder:
             self.report.add(
                 NoteKind.WARNING,
                 f"the text tells of {len(patient_m.others_skipped)} other patient(s); "
-                "this record is the first patient's", field="patient",
-                evidence=Evidence.of(self.text, *others))
+                "this record is the first patient's",
+                field="patient",
+                evidence=Evidence.of(self.text, *others),
+            )
         try:
             record = CaseRecord(**record_kwargs, report=self.report)
         except ValidationError as exc:
@@ -173,13 +207,23 @@ class _Builder:
     def patient(self, m: PatientMention) -> Patient:
         age = None
         if m.age_value is not None:
-            age = self.build_model("patient.age", m.spans, lambda: Age(
-                value=m.age_value, unit=m.age_unit or "year"))
+            age = self.build_model(
+                "patient.age", m.spans, lambda: Age(value=m.age_value, unit=m.age_unit or "year")
+            )
             if age is None:
                 m.spans.pop("age", None)
-        built = self.build_model("patient", m.spans, lambda: Patient(
-            sex=Sex.lookup(m.sex) if m.sex else None, age=age, occupation=m.occupation,
-            nationality=m.nationality, label=m.label, evidence=self.evidence(m.spans)))
+        built = self.build_model(
+            "patient",
+            m.spans,
+            lambda: Patient(
+                sex=Sex.lookup(m.sex) if m.sex else None,
+                age=age,
+                occupation=m.occupation,
+                nationality=m.nationality,
+                label=m.label,
+                evidence=self.evidence(m.spans),
+            ),
+        )
         return built or Patient()
 
     def condition(self, m: ConditionMention, patient: Patient) -> Condition | None:
@@ -188,37 +232,66 @@ class _Builder:
             onset = CaseTime.at(-patient.age.value, patient.age.unit.value)
         elif m.onset is not None:
             onset = self.context.to_case_time(m.onset, before_day0=True)
-            if onset is not None and onset.anchor is Anchor.FIRST_INTERVENTION and (
-                    onset.approx_days or 0) > 0:
-                self.report.add(NoteKind.AMBIGUITY,
-                                f"onset of {m.name} read as after treatment ({onset}); left out",
-                                field="conditions.onset",
-                                evidence=Evidence.of(self.text, m.onset.start, m.onset.end))
+            if (
+                onset is not None
+                and onset.anchor is Anchor.FIRST_INTERVENTION
+                and (onset.approx_days or 0) > 0
+            ):
+                self.report.add(
+                    NoteKind.AMBIGUITY,
+                    f"onset of {m.name} read as after treatment ({onset}); left out",
+                    field="conditions.onset",
+                    evidence=Evidence.of(self.text, m.onset.start, m.onset.end),
+                )
                 onset = None
         spans = dict(m.spans)
         if onset is None:
             spans.pop("onset", None)
-        return self.build_model("conditions", m.spans, lambda: Condition(
-            name=m.name, laterality=Laterality.lookup(m.laterality) if m.laterality else None,
-            cause=m.cause, onset=onset, evidence=self.evidence(spans)))
+        return self.build_model(
+            "conditions",
+            m.spans,
+            lambda: Condition(
+                name=m.name,
+                laterality=Laterality.lookup(m.laterality) if m.laterality else None,
+                cause=m.cause,
+                onset=onset,
+                evidence=self.evidence(spans),
+            ),
+        )
 
     def intervention(self, m: InterventionMention) -> Intervention | None:
         dose = None
         if m.dose_text or m.dose_value is not None:
-            dose = self.build_model("interventions.dose", m.spans, lambda: Dose(
-                amount=Quantity(value=m.dose_value, unit=m.dose_unit)
-                if m.dose_value is not None and m.dose_unit else None,
-                text=m.dose_text))
+            dose = self.build_model(
+                "interventions.dose",
+                m.spans,
+                lambda: Dose(
+                    amount=Quantity(value=m.dose_value, unit=m.dose_unit)
+                    if m.dose_value is not None and m.dose_unit
+                    else None,
+                    text=m.dose_text,
+                ),
+            )
         spans = dict(m.spans)
         if "count" in spans:
             spans["sessions"] = spans.pop("count")
-        return self.build_model("interventions", m.spans, lambda: Intervention(
-            kind=_kind(m.kind), name=m.name, cell_type=m.cell_type, cell_source=m.cell_source,
-            route=m.route, target_site=m.target_site,
-            laterality=Laterality.lookup(m.laterality) if m.laterality else None,
-            sessions=m.sessions, dose=dose,
-            time=CaseTime.at(0, "day") if m.sentence == self.context.day0 else None,
-            evidence=self.evidence(spans)))
+        return self.build_model(
+            "interventions",
+            m.spans,
+            lambda: Intervention(
+                kind=_kind(m.kind),
+                name=m.name,
+                cell_type=m.cell_type,
+                cell_source=m.cell_source,
+                route=m.route,
+                target_site=m.target_site,
+                laterality=Laterality.lookup(m.laterality) if m.laterality else None,
+                sessions=m.sessions,
+                dose=dose,
+                time=CaseTime.at(0, "day") if m.sentence == self.context.day0 else None,
+                evidence=self.evidence(spans),
+            ),
+        )
 
     def adverse(self, m: AdverseMention) -> AdverseEvent | None:
         sentence = self.doc.sentences[m.sentence] if m.sentence < len(self.doc.sentences) else None
@@ -229,14 +302,23 @@ class _Builder:
             if placed.mention is not None and (placed.time.approx_days or 0) > 0:
                 onset = placed.time
                 spans["onset"] = (placed.mention.start, placed.mention.end)
-        return self.build_model("adverse_events", m.spans, lambda: AdverseEvent(
-            description=m.description,
-            severity=Severity.lookup(m.severity) if m.severity else None,
-            onset=onset, evidence=self.evidence(spans)))
+        return self.build_model(
+            "adverse_events",
+            m.spans,
+            lambda: AdverseEvent(
+                description=m.description,
+                severity=Severity.lookup(m.severity) if m.severity else None,
+                onset=onset,
+                evidence=self.evidence(spans),
+            ),
+        )
 
     def absent(self, m: AbsentMention) -> AbsentFinding | None:
-        return self.build_model("absent_findings", m.spans, lambda: AbsentFinding(
-            description=m.description, evidence=self.evidence(m.spans)))
+        return self.build_model(
+            "absent_findings",
+            m.spans,
+            lambda: AbsentFinding(description=m.description, evidence=self.evidence(m.spans)),
+        )
 
     # -- measurements ----------------------------------------------------------------
     def measurements(self, findings: list[FindingMention], side: Laterality | None) -> list[Any]:
@@ -250,8 +332,13 @@ class _Builder:
             measurement = self.measurement(m, placed, eye)
             if measurement is None:
                 continue
-            key = (measurement.measure, measurement.eye, str(measurement.time),
-                   measurement.subject, measurement.value_text())
+            key = (
+                measurement.measure,
+                measurement.eye,
+                str(measurement.time),
+                measurement.subject,
+                measurement.value_text(),
+            )
             if key in seen:
                 continue
             seen.add(key)
@@ -264,50 +351,76 @@ class _Builder:
         sentence = self.doc.sentences[m.sentence]
         return self.context.place(sentence, m.position)
 
-    def measurement(self, m: FindingMention, placed: PlacedTime, eye: Laterality | None,
-                    ) -> Any | None:
+    def measurement(
+        self,
+        m: FindingMention,
+        placed: PlacedTime,
+        eye: Laterality | None,
+    ) -> Any | None:
         spans = dict(m.spans)
         if placed.mention is not None:
             spans["time"] = (placed.mention.start, placed.mention.end)
         common: dict[str, Any] = {
-            "time": placed.time, "eye": eye, "subject": m.subject, "detail": m.detail,
+            "time": placed.time,
+            "eye": eye,
+            "subject": m.subject,
+            "detail": m.detail,
             "status": Status.lookup(m.status) if m.status else None,
             "change": Change.lookup(m.change) if m.change else None,
         }
         quantity = _quantity(m.value, m.unit)
         measure = m.measure
         if m.acuity_assumed:
-            self.report.add(NoteKind.ASSUMPTION, m.acuity_assumed, field="measurements.acuity",
-                            evidence=_ev(self.text, spans.get("acuity")))
+            self.report.add(
+                NoteKind.ASSUMPTION,
+                m.acuity_assumed,
+                field="measurements.acuity",
+                evidence=_ev(self.text, spans.get("acuity")),
+            )
 
         def make() -> Any:
             if measure in ("visual_acuity", "vision"):
                 acuity = VisualAcuity.parse(m.acuity) if m.acuity else None
-                return VisualAcuityMeasurement(acuity=acuity, **common,
-                                               evidence=self.evidence(spans, {"value": "acuity"}))
+                return VisualAcuityMeasurement(
+                    acuity=acuity, **common, evidence=self.evidence(spans, {"value": "acuity"})
+                )
             fields = {"value": _VALUE_FIELD.get(measure, "quantity")}
             models: dict[str, Callable[[], Any]] = {
                 "vep": lambda: VEPMeasurement(
                     p100_latency=quantity if quantity and quantity.unit == "ms" else None,
                     amplitude=quantity if quantity and quantity.unit == "uV" else None,
-                    **common, evidence=self.evidence(spans, {"value": "p100_latency"
-                                                             if quantity else "status"})),
+                    **common,
+                    evidence=self.evidence(
+                        spans, {"value": "p100_latency" if quantity else "status"}
+                    ),
+                ),
                 "erg": lambda: ERGMeasurement(
-                    amplitude=quantity, **common,
-                    evidence=self.evidence(spans, {"value": "amplitude" if quantity
-                                                   else "status"})),
+                    amplitude=quantity,
+                    **common,
+                    evidence=self.evidence(
+                        spans, {"value": "amplitude" if quantity else "status"}
+                    ),
+                ),
                 "oct": lambda: OCTMeasurement(
-                    thickness=quantity, layer=m.layer, **common,
-                    evidence=self.evidence(spans, {"value": "thickness" if quantity
-                                                   else "status"})),
+                    thickness=quantity,
+                    layer=m.layer,
+                    **common,
+                    evidence=self.evidence(
+                        spans, {"value": "thickness" if quantity else "status"}
+                    ),
+                ),
                 "visual_field": lambda: VisualFieldMeasurement(
-                    mean_deviation=quantity, **common,
-                    evidence=self.evidence(spans, {"value": "mean_deviation" if quantity
-                                                   else "status"})),
+                    mean_deviation=quantity,
+                    **common,
+                    evidence=self.evidence(
+                        spans, {"value": "mean_deviation" if quantity else "status"}
+                    ),
+                ),
                 "intraocular_pressure": lambda: IntraocularPressure(
-                    pressure=quantity, **common,
-                    evidence=self.evidence(spans, {"value": "pressure" if quantity
-                                                   else "status"})),
+                    pressure=quantity,
+                    **common,
+                    evidence=self.evidence(spans, {"value": "pressure" if quantity else "status"}),
+                ),
             }
             if measure in models:
                 return models[measure]()
@@ -318,8 +431,13 @@ class _Builder:
                 fields["value"] = "grade"
             elif quantity is None:
                 fields["value"] = "status" if m.status else "change"
-            return Finding(name=_snake(measure), quantity=quantity, grade=grade, **common,
-                           evidence=self.evidence(spans, fields))
+            return Finding(
+                name=_snake(measure),
+                quantity=quantity,
+                grade=grade,
+                **common,
+                evidence=self.evidence(spans, fields),
+            )
 
         return self.build_model("measurements", spans, make)
 
@@ -328,12 +446,20 @@ class _Builder:
             if any(s < sentence.end and sentence.start < e for s, e in self.used):
                 continue
             if _CLINICAL.search(sentence.text):
-                self.report.add(NoteKind.UNMAPPED, "looks clinical but no rule mapped it",
-                                evidence=Evidence.of(self.text, sentence.start, sentence.end))
+                self.report.add(
+                    NoteKind.UNMAPPED,
+                    "looks clinical but no rule mapped it",
+                    evidence=Evidence.of(self.text, sentence.start, sentence.end),
+                )
 
 
-_VALUE_FIELD = {"vep": "p100_latency", "erg": "amplitude", "oct": "thickness",
-                "visual_field": "mean_deviation", "intraocular_pressure": "pressure"}
+_VALUE_FIELD = {
+    "vep": "p100_latency",
+    "erg": "amplitude",
+    "oct": "thickness",
+    "visual_field": "mean_deviation",
+    "intraocular_pressure": "pressure",
+}
 
 
 def _quantity(value: float | None, unit: str | None) -> Quantity | None:
@@ -367,9 +493,17 @@ def _record_side(conditions: list[Condition]) -> Laterality | None:
 
 def _drop_redundant_words(measurements: list[Any]) -> list[Any]:
     """A bare 'vision improved' adds nothing where an acuity value has the same time and eye."""
-    valued = {(str(m.time), m.eye) for m in measurements
-              if isinstance(m, VisualAcuityMeasurement) and m.acuity is not None}
-    return [m for m in measurements
-            if not (isinstance(m, VisualAcuityMeasurement) and m.acuity is None
-                    and (str(m.time), m.eye) in valued)]
-
+    valued = {
+        (str(m.time), m.eye)
+        for m in measurements
+        if isinstance(m, VisualAcuityMeasurement) and m.acuity is not None
+    }
+    return [
+        m
+        for m in measurements
+        if not (
+            isinstance(m, VisualAcuityMeasurement)
+            and m.acuity is None
+            and (str(m.time), m.eye) in valued
+        )
+    ]

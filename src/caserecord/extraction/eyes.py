@@ -32,21 +32,36 @@ class EyeMention:
 
 def find_eyes(text: str, offset: int = 0) -> list[EyeMention]:
     """Eye mentions in ``text`` in order, spans shifted by ``offset``."""
-    found = [EyeMention(offset + m.start(), offset + m.end(), _ABBR_SIDE[m.group(1)])
-             for m in _ABBREVIATIONS.finditer(text)]
+    found = [
+        EyeMention(offset + m.start(), offset + m.end(), _ABBR_SIDE[m.group(1)])
+        for m in _ABBREVIATIONS.finditer(text)
+    ]
     for m in _WORDS.finditer(text):
         side = m.group("side") or m.group("side2")
-        found.append(EyeMention(offset + m.start(), offset + m.end(),
-                                side.lower() if side else "both"))
+        found.append(
+            EyeMention(offset + m.start(), offset + m.end(), side.lower() if side else "both")
+        )
     return sorted(found, key=lambda e: e.start)
 
 
-_GAP = re.compile(r"[\s(),:;\-–—]*(?:(?:in|of|for|at|the|his|her|with|correction)\b[\s(),:;\-–—]*){0,4}",
-                  re.IGNORECASE)
+# What may stand between a value and the eye it names: small words, punctuation,
+# and one parenthetical restating the value ("20/80 (55 ETDRS letters) OD").
+_GAP = re.compile(
+    r"[\s,:;\-–—]*(?:\([^()]{0,80}\)[\s,:;\-–—]*)?"
+    r"(?:(?:in|of|for|at|the|his|her|with|correction)\b[\s,:;\-–—]*){0,4}",
+    re.IGNORECASE,
+)
 
 
-def eye_near(text: str, eyes: list[EyeMention], start: int, end: int, *,
-             clause: tuple[int, int], follow: int = 30) -> EyeMention | None:
+def eye_near(
+    text: str,
+    eyes: list[EyeMention],
+    start: int,
+    end: int,
+    *,
+    clause: tuple[int, int],
+    follow: int = 100,
+) -> EyeMention | None:
     """The eye a value at ``[start, end)`` of ``text`` belongs to.
 
     A mention right after the value ("20/300 OD", "6/6 in the left") wins

@@ -34,8 +34,9 @@ from caserecord.timeline import CaseTime, PartialDate, Phase, Qualifier, TimeUni
 
 __all__ = ["TimeContext", "TimeMention", "find_times"]
 
-Relation = Literal["after_day0", "before_now", "after_previous", "duration", "date", "phase",
-                   "now"]
+Relation = Literal[
+    "after_day0", "before_now", "after_previous", "duration", "date", "phase", "now"
+]
 
 _DATA = load_json("time.json")
 
@@ -49,87 +50,217 @@ _UNIT_WORD: dict[str, str] = {
     spelling: unit for unit, spellings in _DATA["units"].items() for spelling in spellings
 }
 _UNIT = r"(?P<unit>" + _alternation(list(_UNIT_WORD)) + r")"
-_NUM = r"(?P<num>" + NUMBER_WORD_PATTERN + r"|a|an|half an?|a couple of|a few|several)"
-_TREATMENT = r"(?:the\s+|his\s+|her\s+|their\s+|this\s+)?(?:\w+\s+){0,3}?(?:" + _alternation(
-    _DATA["treatment_words"]) + r")"
+_NUM = r"(?P<num>half[- ]an?|" + NUMBER_WORD_PATTERN + r"|a|an|a couple of|a few|several)"
+_TREATMENT = (
+    r"(?:the\s+|his\s+|her\s+|their\s+|this\s+)?(?:\w+\s+){0,3}?(?:"
+    + _alternation(_DATA["treatment_words"])
+    + r")"
+)
 _POST = _alternation(_DATA["post_words"])
-_APPROX = r"(?:(?P<approx>about|around|approximately|roughly|nearly|almost|some|over|more than|" \
-          r"at least|up to|only)\s+)?"
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_APPROX = (
+    r"(?:(?P<approx>about|around|approximately|roughly|nearly|almost|some|over|more than|"
+    r"at least|up to|only)\s+)?"
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _YEAR = r"(?:18|19|20)\d\d"
 
 _FLAGS = re.IGNORECASE
 
 # (name, relation, pattern).  Order matters: earlier patterns claim their span first.
 _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
-    ("history", "duration", re.compile(
-        r"\b" + _NUM + r"[- ]" + _UNIT + r"s?\s+(?:history|duration)\b", _FLAGS)),
-    ("postop_day", "after_day0", re.compile(
-        r"\b(?:on\s+)?(?:the\s+)?(?:" + _POST + r"|post[- ]?operative)\s+day\s+" + _NUM
-        + r"\b", _FLAGS)),
-    ("ordinal_postop_day", "after_day0", re.compile(
-        r"\b(?:on\s+)?the\s+" + _NUM + r"\s+(?:" + _POST + r"|post[- ]?operative)\s+"
-        r"(?P<unit>day|week|month)\b", _FLAGS)),
-    ("ago", "before_now", re.compile(
-        r"\b" + _APPROX + _NUM + r"\s+" + _UNIT + r"s?\s+(?P<rel>ago|earlier|before|prior)\b",
-        _FLAGS)),
-    ("follow_up_n", "after_day0", re.compile(
-        r"\b(?:(?P<qual>at|after|by|on|in)\s+)?(?:the\s+|a\s+|his\s+|her\s+)?" + _NUM + r"[- ]"
-        + _UNIT + r"s?\s+(?:post[- ]?(?:operative|treatment|transplant)\s+)?"
-        r"(?:follow[- ]?up|assessment|visit|review|evaluation|check[- ]?up|re-?examination)",
-        _FLAGS)),
-    ("ordinal", "after_day0", re.compile(
-        r"\b(?P<qual>by\s+the\s+end\s+of|at\s+the\s+end\s+of|by|at|in|during|within|after|"
-        r"over|until|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
-        r"(?P<num>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
-        r"twelfth|\d{1,2}(?:st|nd|rd|th))\s+(?P<unit>day|week|month|year)\b", _FLAGS)),
-    ("n_after", "after_day0", re.compile(
-        r"\b(?:(?P<qual>within|after|by|at|in|over|for)\s+)?" + _APPROX + _NUM + r"[- ]?" + _UNIT
-        + r"s?['’]?\s+(?P<rel>after|following|post\b|" + _POST + r"|later|from|since|into)"
-        r"(?P<what>\s+" + _TREATMENT + r")?", _FLAGS)),
-    ("day_n", "after_day0", re.compile(
-        r"\b(?P<qual>by|on|at|from|until)\s+day\s+" + _NUM + r"\b", _FLAGS)),
-    ("n_day_treatment", "after_day0", re.compile(
-        r"\b" + _NUM + r"[- ]" + _UNIT + r"s?['’]?\s+(?:of\s+)?(?:the\s+)?"
-        r"(?:treatment|therapy|course|stay|hospitali[sz]ation|treatment period)", _FLAGS)),
-    ("within", "after_day0", re.compile(
-        r"\b(?P<qual>within|after|over|in)\s+(?:only\s+|about\s+|the\s+next\s+|the\s+following\s+"
-        r"|the\s+first\s+)?" + _NUM + r"\s+" + _UNIT + r"s?\b", _FLAGS)),
-    ("for_n", "duration", re.compile(
-        r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+|more\s+than\s+|over\s+|about\s+|nearly\s+)?"
-        + _NUM + r"\s+" + _UNIT + r"s?\b", _FLAGS)),
-    ("day_after", "after_day0", re.compile(
-        r"\b(?:the\s+)?(?P<which>day|week|month)\s+after\s+(?:the\s+)?(?:treatment|surgery|"
-        r"operation|injection|infusion|transplantation|procedure)", _FLAGS)),
-    ("soon_after", "after_day0", re.compile(
-        r"\b(?:soon|shortly|immediately|right)\s+after\s+(?:the\s+)?(?:treatment|surgery|"
-        r"operation|injection|infusion|transplantation|procedure)|\bthe\s+same\s+day\b", _FLAGS)),
-    ("date_full", "date", re.compile(
-        r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r",?\s+" + _YEAR + r"|" + _MONTHS
-        + r"\s+\d{1,2}(?:st|nd|rd|th)?,\s+" + _YEAR + r"|" + _YEAR + r"-\d\d-\d\d)\b", _FLAGS)),
-    ("date_month", "date", re.compile(
-        r"\b(?:" + _MONTHS + r",?\s+" + _YEAR + r"|" + _YEAR + r"-(?:0[1-9]|1[0-2])(?!-\d))\b",
-        _FLAGS)),
-    ("date_year", "date", re.compile(
-        r"\b(?:in|since|from|by|during|of|until|to)\s+(?:the\s+(?:year|end|end\s+of)\s+)?"
-        + _YEAR + r"\b", _FLAGS)),
+    (
+        "history",
+        "duration",
+        re.compile(r"\b" + _NUM + r"[- ]" + _UNIT + r"s?\s+(?:history|duration)\b", _FLAGS),
+    ),
+    (
+        "postop_day",
+        "after_day0",
+        re.compile(
+            r"\b(?:on\s+)?(?:the\s+)?(?:"
+            + _POST
+            + r"|post[- ]?operative)\s+day\s+"
+            + _NUM
+            + r"\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "ordinal_postop_day",
+        "after_day0",
+        re.compile(
+            r"\b(?:on\s+)?the\s+" + _NUM + r"\s+(?:" + _POST + r"|post[- ]?operative)\s+"
+            r"(?P<unit>day|week|month)\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "ago",
+        "before_now",
+        re.compile(
+            r"\b" + _APPROX + _NUM + r"\s+" + _UNIT + r"s?\s+(?P<rel>ago|earlier|before|prior)\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "follow_up_n",
+        "after_day0",
+        re.compile(
+            r"\b(?:(?P<qual>at|after|by|on|in)\s+)?(?:the\s+|a\s+|his\s+|her\s+)?"
+            + _NUM
+            + r"[- ]"
+            + _UNIT
+            + r"s?\s+(?:post[- ]?(?:operative|treatment|transplant)\s+)?"
+            r"(?:follow[- ]?up|assessment|visit|review|evaluation|check[- ]?up|re-?examination)",
+            _FLAGS,
+        ),
+    ),
+    (
+        "ordinal",
+        "after_day0",
+        re.compile(
+            r"\b(?P<qual>by\s+the\s+end\s+of|at\s+the\s+end\s+of|by|at|in|during|within|after|"
+            r"over|until|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+            r"(?P<num>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+            r"twelfth|\d{1,2}(?:st|nd|rd|th))\s+(?P<unit>day|week|month|year)\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "n_after",
+        "after_day0",
+        re.compile(
+            r"\b(?:(?P<qual>within|after|by|at|in|over|for)\s+)?"
+            + _APPROX
+            + _NUM
+            + r"[- ]?"
+            + _UNIT
+            + r"s?['’]?\s+(?P<rel>after|following|post\b|"
+            + _POST
+            + r"|later|from|since|into)"
+            r"(?P<what>\s+" + _TREATMENT + r")?",
+            _FLAGS,
+        ),
+    ),
+    (
+        "day_n",
+        "after_day0",
+        re.compile(r"\b(?P<qual>by|on|at|from|until)\s+day\s+" + _NUM + r"\b", _FLAGS),
+    ),
+    (
+        "n_day_treatment",
+        "after_day0",
+        re.compile(
+            r"\b" + _NUM + r"[- ]" + _UNIT + r"s?['’]?\s+(?:of\s+)?(?:the\s+)?"
+            r"(?:treatment|therapy|course|stay|hospitali[sz]ation|treatment period)",
+            _FLAGS,
+        ),
+    ),
+    (
+        "for_n",
+        "duration",
+        re.compile(
+            r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+|more\s+than\s+|over\s+|about\s+|nearly\s+)?"
+            + _NUM
+            + r"\s+"
+            + _UNIT
+            + r"s?\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "within",
+        "after_day0",
+        re.compile(
+            r"\b(?P<qual>within|after|over|in)\s+(?:only\s+|about\s+|the\s+next\s+|the\s+following\s+"
+            r"|the\s+first\s+)?" + _NUM + r"\s+" + _UNIT + r"s?\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "day_after",
+        "after_day0",
+        re.compile(
+            r"\b(?:the\s+)?(?P<which>day|week|month)\s+after\s+(?:the\s+)?(?:treatment|surgery|"
+            r"operation|injection|infusion|transplantation|procedure)",
+            _FLAGS,
+        ),
+    ),
+    (
+        "soon_after",
+        "after_day0",
+        re.compile(
+            r"\b(?:soon|shortly|immediately|right)\s+after\s+(?:the\s+)?(?:treatment|surgery|"
+            r"operation|injection|infusion|transplantation|procedure)|\bthe\s+same\s+day\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "date_full",
+        "date",
+        re.compile(
+            r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+"
+            + _MONTHS
+            + r",?\s+"
+            + _YEAR
+            + r"|"
+            + _MONTHS
+            + r"\s+\d{1,2}(?:st|nd|rd|th)?,\s+"
+            + _YEAR
+            + r"|"
+            + _YEAR
+            + r"-\d\d-\d\d)\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "date_month",
+        "date",
+        re.compile(
+            r"\b(?:" + _MONTHS + r",?\s+" + _YEAR + r"|" + _YEAR + r"-(?:0[1-9]|1[0-2])(?!-\d))\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "date_year",
+        "date",
+        re.compile(
+            r"\b(?:in|since|from|by|during|of|until|to)\s+(?:the\s+(?:year|end|end\s+of)\s+)?"
+            + _YEAR
+            + r"\b",
+            _FLAGS,
+        ),
+    ),
 ]
 
-_BASELINE = re.compile(r"\b(?:" + _alternation(_DATA["baseline_cues"]) + r")\b|"
-                       r"\bbefore(?=\s*(?:[.,;:!)]|and\b|but\b|$))", _FLAGS)
+_BASELINE = re.compile(
+    r"\b(?:" + _alternation(_DATA["baseline_cues"]) + r")\b|"
+    r"\bbefore(?=\s*(?:[.,;:!)]|and\b|but\b|$))",
+    _FLAGS,
+)
 _DISCHARGE = re.compile(r"\b(?:" + _alternation(_DATA["discharge_cues"]) + r")\b", _FLAGS)
 _FOLLOWUP = re.compile(r"\b(?:" + _alternation(_DATA["followup_cues"]) + r")\b", _FLAGS)
 _NOW = re.compile(r"\b(?:" + _alternation(_DATA["now_cues"]) + r")\b", _FLAGS)
 _VAGUE = {"a few": 3.0, "several": 3.0, "a couple of": 2.0}
 
 _QUALIFIERS = {
-    "by the end of": Qualifier.BY_END_OF, "at the end of": Qualifier.BY_END_OF,
-    "by": Qualifier.BY, "within": Qualifier.WITHIN, "after": Qualifier.AFTER,
-    "about": Qualifier.APPROXIMATELY, "around": Qualifier.APPROXIMATELY,
-    "approximately": Qualifier.APPROXIMATELY, "roughly": Qualifier.APPROXIMATELY,
-    "nearly": Qualifier.APPROXIMATELY, "almost": Qualifier.APPROXIMATELY,
-    "some": Qualifier.APPROXIMATELY, "over": Qualifier.AFTER, "more than": Qualifier.AFTER,
+    "by the end of": Qualifier.BY_END_OF,
+    "at the end of": Qualifier.BY_END_OF,
+    "by": Qualifier.BY,
+    "within": Qualifier.WITHIN,
+    "after": Qualifier.AFTER,
+    "about": Qualifier.APPROXIMATELY,
+    "around": Qualifier.APPROXIMATELY,
+    "approximately": Qualifier.APPROXIMATELY,
+    "roughly": Qualifier.APPROXIMATELY,
+    "nearly": Qualifier.APPROXIMATELY,
+    "almost": Qualifier.APPROXIMATELY,
+    "some": Qualifier.APPROXIMATELY,
+    "over": Qualifier.AFTER,
+    "more than": Qualifier.AFTER,
 }
 
 
@@ -186,20 +317,31 @@ def find_times(text: str, offset: int = 0) -> list[TimeMention]:
             if mention is not None:
                 taken.append((match.start(), match.end()))
                 found.append(mention)
-    for pattern, phase, relation in ((_DISCHARGE, Phase.DISCHARGE, "phase"),
-                                     (_FOLLOWUP, Phase.FOLLOW_UP, "phase"),
-                                     (_BASELINE, Phase.BASELINE, "phase"),
-                                     (_NOW, None, "now")):
+    cues: tuple[tuple[re.Pattern[str], Phase | None, Relation], ...] = (
+        (_DISCHARGE, Phase.DISCHARGE, "phase"),
+        (_FOLLOWUP, Phase.FOLLOW_UP, "phase"),
+        (_BASELINE, Phase.BASELINE, "phase"),
+        (_NOW, None, "now"),
+    )
+    for pattern, phase, relation in cues:
         for match in pattern.finditer(text):
             if free(match.start(), match.end()):
                 taken.append((match.start(), match.end()))
-                found.append(TimeMention(offset + match.start(), offset + match.end(),
-                                         relation, phase=phase, rule=relation))  # type: ignore[arg-type]
+                found.append(
+                    TimeMention(
+                        offset + match.start(),
+                        offset + match.end(),
+                        relation,
+                        phase=phase,
+                        rule=relation,
+                    )
+                )
     return sorted(found, key=lambda m: m.start)
 
 
-def _mention(rule: str, relation: Relation, match: re.Match[str],
-             offset: int) -> TimeMention | None:
+def _mention(
+    rule: str, relation: Relation, match: re.Match[str], offset: int
+) -> TimeMention | None:
     start, end = offset + match.start(), offset + match.end()
     groups = match.groupdict()
     if relation == "date":
@@ -214,7 +356,8 @@ def _mention(rule: str, relation: Relation, match: re.Match[str],
     if rule == "soon_after":
         return TimeMention(start, end, "after_day0", 0.0, TimeUnit.DAY, rule=rule)
     value = _number(groups.get("num"))
-    unit_word = (groups.get("unit") or "").lower()
+    # "on postoperative day 3", "by day five": the unit is in the rule, not a group.
+    unit_word = (groups.get("unit") or ("day" if rule in ("postop_day", "day_n") else "")).lower()
     unit_name = _UNIT_WORD.get(unit_word) or _UNIT_WORD.get(unit_word.rstrip("s"))
     if value is None or unit_name is None:
         return None
@@ -224,16 +367,22 @@ def _mention(rule: str, relation: Relation, match: re.Match[str],
     if relation == "before_now":
         return TimeMention(start, end, "before_now", value, unit, qualifier=qualifier, rule=rule)
     if rule == "n_after" and rel == "later":
-        return TimeMention(start, end, "after_previous", value, unit, qualifier=qualifier,
-                           rule=rule)
+        return TimeMention(
+            start, end, "after_previous", value, unit, qualifier=qualifier, rule=rule
+        )
     if rule == "n_after" and rel in ("from", "since", "into") and not groups.get("what"):
         return None
     return TimeMention(start, end, relation, value, unit, qualifier=qualifier, rule=rule)
 
 
 def _strip_preposition(text: str) -> str:
-    return re.sub(r"^(?:in|since|from|by|during|of|until|to)\s+(?:the\s+(?:year|end|end\s+of)"
-                  r"\s+)?", "", text.strip(), flags=_FLAGS)
+    return re.sub(
+        r"^(?:in|since|from|by|during|of|until|to)\s+(?:the\s+(?:year|end|end\s+of)"
+        r"\s+)?",
+        "",
+        text.strip(),
+        flags=_FLAGS,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,8 +401,13 @@ class TimeContext:
     intervention; ``anchor_date`` its calendar date when the story gives it.
     """
 
-    def __init__(self, doc: Document, day0: int | None, anchor_date: PartialDate | None,
-                 now: CaseTime | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        day0: int | None,
+        anchor_date: PartialDate | None,
+        now: CaseTime | None = None,
+    ) -> None:
         self.doc = doc
         self.day0 = day0
         self.anchor_date = anchor_date
@@ -266,8 +420,9 @@ class TimeContext:
         return self._mentions[sentence.index]
 
     # -- turning mentions into times ---------------------------------------------
-    def to_case_time(self, mention: TimeMention, previous: CaseTime | None = None,
-                     *, before_day0: bool = False) -> CaseTime | None:
+    def to_case_time(
+        self, mention: TimeMention, previous: CaseTime | None = None, *, before_day0: bool = False
+    ) -> CaseTime | None:
         """The case time a mention stands for, or None when it cannot be placed."""
         if mention.relation == "phase" and mention.phase is not None:
             return CaseTime(phase=mention.phase)
@@ -351,8 +506,13 @@ class TimeContext:
         return PlacedTime(self.now or CaseTime.follow_up(), None, "order")
 
 
-_DAYS = {TimeUnit.HOUR: 1 / 24, TimeUnit.DAY: 1.0, TimeUnit.WEEK: 7.0, TimeUnit.MONTH: 30.4375,
-         TimeUnit.YEAR: 365.25}
+_DAYS = {
+    TimeUnit.HOUR: 1 / 24,
+    TimeUnit.DAY: 1.0,
+    TimeUnit.WEEK: 7.0,
+    TimeUnit.MONTH: 30.4375,
+    TimeUnit.YEAR: 365.25,
+}
 
 
 def _clause_of(sentence: Sentence, position: int) -> tuple[int, int]:

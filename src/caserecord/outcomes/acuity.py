@@ -105,7 +105,6 @@ _NOTATION_ALIASES: Final[Mapping[str, AcuityNotation]] = MappingProxyType(
     }
 )
 _SNELLEN: Final = frozenset({AcuityNotation.SNELLEN_FT, AcuityNotation.SNELLEN_M})
-_NUMERIC: Final = (AcuityNotation.DECIMAL, AcuityNotation.LOGMAR, AcuityNotation.ETDRS_LETTERS)
 _SNELLEN_NUMERATOR: Final[Mapping[AcuityNotation, float]] = MappingProxyType(
     {AcuityNotation.SNELLEN_FT: 20.0, AcuityNotation.SNELLEN_M: 6.0}
 )
@@ -386,10 +385,9 @@ def _distance_of(match: re.Match[str]) -> tuple[float, str] | None:
     number = match.group("distance")
     if number is None:
         return None
-    value = data.NUMBER_WORDS.get(number)
-    return (float(value) if value is not None else float(number)), data.DISTANCE_UNITS[
-        match.group("unit")
-    ]
+    spelled = data.NUMBER_WORDS.get(number)
+    amount = float(spelled) if spelled is not None else float(number)
+    return amount, data.DISTANCE_UNITS[match.group("unit")]
 
 
 def _ambiguous(number: float, got: object) -> NoReturn:
@@ -500,7 +498,11 @@ def _read(source: str | float | VisualAcuity, notation: AcuityNotation | str | N
         )
     if isinstance(source, str):
         return _from_text(source, wanted)
-    return _from_number(float(source), wanted, source)
+    try:
+        number = float(source)
+    except OverflowError:  # an int too large for a float
+        _implausible("visual acuity must be a finite number", source)
+    return _from_number(number, wanted, source)
 
 
 def _substitutes(
@@ -812,6 +814,7 @@ class VisualAcuity:
         return f"{type(self).__name__}({str(self)!r})"
 
     def __format__(self, spec: str) -> str:
+        """Specs ``logmar``, ``decimal``, ``snellen_ft``, ``snellen_m``, ``letters``; else str."""
         match spec.strip().lower():
             case "":
                 return str(self)
@@ -827,10 +830,14 @@ class VisualAcuity:
                 return self.as_snellen("m")
             case "letters" | "etdrs_letters":
                 return f"{self.as_etdrs_letters()} letters"
-        raise ValueError(
-            "format spec must be '', 'logmar', 'decimal', 'snellen_ft', 'snellen_m' or "
-            f"'letters' (got {spec!r})"
-        )
+        try:
+            # Anything else is a str spec (alignment, width) applied to str(self).
+            return format(str(self), spec)
+        except ValueError:
+            raise ValueError(
+                "format spec must be 'logmar', 'decimal', 'snellen_ft', 'snellen_m', "
+                f"'letters' or a string format spec (got {spec!r})"
+            ) from None
 
     def _repr_html_(self) -> str:
         # Substitute logMAR for CF/HM/LP/NLP is a convention, not a measurement.

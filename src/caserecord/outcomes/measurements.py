@@ -48,9 +48,14 @@ _SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 def _require_unit(quantity: Quantity | None, units: tuple[str, ...], field: str) -> None:
     if quantity is not None and quantity.unit not in units:
         raise PydanticCustomError(
-            "measurement_unit", "{field} must be in {expected} (got {value} {unit})",
-            {"field": field, "expected": " or ".join(units), "value": quantity.value,
-             "unit": quantity.unit},
+            "measurement_unit",
+            "{field} must be in {expected} (got {value} {unit})",
+            {
+                "field": field,
+                "expected": " or ".join(units),
+                "value": quantity.value,
+                "unit": quantity.unit,
+            },
         )
 
 
@@ -121,10 +126,12 @@ class VEPMeasurement(_MeasurementBase):
         return "vep"
 
     def value_text(self) -> str:
-        parts = [f"P100 {self.p100_latency}" if self.p100_latency else None,
-                 f"amplitude {self.amplitude}" if self.amplitude else None]
+        parts = [
+            f"P100 {self.p100_latency}" if self.p100_latency else None,
+            f"amplitude {self.amplitude}" if self.amplitude else None,
+        ]
         numbers = [p for p in parts if p]
-        return "; ".join([*numbers, super().value_text()] if not numbers else numbers)
+        return "; ".join(numbers) if numbers else super().value_text()
 
 
 class ERGMeasurement(_MeasurementBase):
@@ -155,7 +162,8 @@ class OCTMeasurement(_MeasurementBase):
         _require_unit(self.thickness, ("um",), "thickness")
         if self.thickness is not None and self.thickness.value <= 0:
             raise PydanticCustomError(
-                "oct_thickness", "thickness must be positive (got {value} um)",
+                "oct_thickness",
+                "thickness must be positive (got {value} um)",
                 {"value": self.thickness.value},
             )
         self._require_something(self.thickness)
@@ -199,7 +207,8 @@ class IntraocularPressure(_MeasurementBase):
         # Physiological IOP is 10-21 mmHg; above 80 is not a reading but a typo.
         if self.pressure is not None and not 0 <= self.pressure.value <= 80:
             raise PydanticCustomError(
-                "iop_range", "pressure must be between 0 and 80 mmHg (got {value})",
+                "iop_range",
+                "pressure must be between 0 and 80 mmHg (got {value})",
                 {"value": self.pressure.value},
             )
         self._require_something(self.pressure)
@@ -226,7 +235,8 @@ class Finding(_MeasurementBase):
     def _snake_case(cls, name: str) -> str:
         if not _SNAKE.fullmatch(name):
             raise PydanticCustomError(
-                "finding_name", "name must be snake_case like 'muscle_strength' (got {name!r})",
+                "finding_name",
+                "name must be snake_case like 'muscle_strength' (got '{name}')",
                 {"name": name},
             )
         return name

@@ -1,0 +1,122 @@
+import pytest
+
+from caserecord import CaseTime, PartialDate, Phase
+from caserecord.extraction._document import Document
+from caserecord.extraction.time import TimeContext, find_times
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "relation", "value", "unit"),
+    [
+        ("the fall happened six weeks ago", "six weeks ago", "before_now", 6, "week"),
+        (
+            "symptoms began about two years earlier",
+            "about two years earlier",
+            "before_now",
+            2,
+            "year",
+        ),
+        ("a three-day history of eye pain", "three-day history", "duration", 3, "day"),
+        (
+            "by the second month post-injection she could read",
+            "by the second month",
+            "after_day0",
+            2,
+            "month",
+        ),
+        ("in the fourth week he walked", "in the fourth week", "after_day0", 4, "week"),
+        ("10 days after the infusion", "10 days after the infusion", "after_day0", 10, "day"),
+        (
+            "at the 12-month follow-up visit",
+            "at the 12-month follow-up",
+            "after_day0",
+            12,
+            "month",
+        ),
+        ("on postoperative day 7", "on postoperative day 7", "after_day0", 7, "day"),
+        ("by day ten the pain was gone", "by day ten", "after_day0", 10, "day"),
+        ("three weeks later it recurred", "three weeks later", "after_previous", 3, "week"),
+        ("within a couple of days", "within a couple of days", "after_day0", 2, "day"),
+        ("after a 21-day course of therapy", "21-day course", "after_day0", 21, "day"),
+        (
+            "eighteen months prior to the injection",
+            "eighteen months prior",
+            "before_now",
+            18,
+            "month",
+        ),
+    ],
+)
+def test_offsets(text: str, quote: str, relation: str, value: float, unit: str) -> None:
+    mentions = find_times(text, 100)
+    assert len(mentions) >= 1
+    first = mentions[0]
+    assert text[first.start - 100 : first.end - 100] == quote
+    assert (first.relation, first.value, first.unit.value if first.unit else None) == (
+        relation,
+        value,
+        unit,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("seen again on 3 February 2020", "2020-02-03"),
+        ("in October, 2018 she", "2018-10"),
+        ("since 2015", "2015"),
+        ("on 2021-06-30", "2021-06-30"),
+        ("on Sept. 4, 2019", "2019-09-04"),
+    ],
+)
+def test_dates(text: str, iso: str) -> None:
+    mentions = [m for m in find_times(text) if m.relation == "date"]
+    assert [str(m.date) for m in mentions] == [iso]
+
+
+@pytest.mark.parametrize(
+    ("text", "phase"),
+    [
+        ("Before treatment her vision was poor", Phase.BASELINE),
+        ("At presentation he had pain", Phase.BASELINE),
+        ("At discharge she could sit", Phase.DISCHARGE),
+        ("at the last follow-up he was stable", Phase.FOLLOW_UP),
+    ],
+)
+def test_phases(text: str, phase: Phase) -> None:
+    assert [m.phase for m in find_times(text) if m.relation == "phase"] == [phase]
+
+
+def test_no_time_in_plain_text() -> None:
+    assert find_times("The optic disc was pale and the vessels were normal.") == []
+
+
+STORY = """Ms. Rivera lost her sight in the left eye two years ago. Her vision was poor.
+In March 2021 she received stem cells.
+By the second month she could count fingers. Three weeks later she read large print.
+Her fields are now normal.
+In January 2022 she was seen again."""
+
+
+def placed(doc: Document, context: TimeContext, words: str) -> CaseTime:
+    sentence = next(s for s in doc.sentences if words in s.text)
+    return context.place(sentence, sentence.start + sentence.text.index(words)).time
+
+
+def test_context_places_each_sentence() -> None:
+    doc = Document.parse(STORY)
+    day0 = next(s.index for s in doc.sentences if "received" in s.text)
+    context = TimeContext(doc, day0, PartialDate.parse("2021-03"))
+    assert placed(doc, context, "vision was poor") == CaseTime.baseline()
+    assert placed(doc, context, "count fingers").value == 2
+    late = placed(doc, context, "read large print")
+    assert late.approx_days == pytest.approx(2 * 30.4375 + 21, abs=1)
+    assert placed(doc, context, "fields are now").approx_days == late.approx_days
+    january = placed(doc, context, "seen again")
+    assert (january.value, january.unit.value if january.unit else None) == (10, "month")
+
+
+def test_context_without_intervention_is_baseline() -> None:
+    doc = Document.parse("The pupils were equal. Vision was 20/20.")
+    context = TimeContext(doc, None, None)
+    assert placed(doc, context, "Vision") == CaseTime.baseline()
