@@ -612,6 +612,7 @@ def test_canonical_text_round_trips(text: str):
         ("by the end of month 1", "by end of month 1"),
         ("within 2 wks", "within week 2"),
         ("day 3 since admission", "day 3 from admission"),
+        ("day 3 from the first treatment", "day 3"),
         ("month 7 (11 July 2009)", "month 7 (2009-07-11)"),
         ("(2019-03)", "2019-03"),
         ("March 2019", "2019-03"),

@@ -574,7 +574,7 @@ def _read_case_time(text: str) -> dict[str, Any]:
     if match := _DATE_SUFFIX.search(rest):
         fields["date"] = match[1].strip()
         rest = rest[: match.start()].rstrip()
-    if (match := _ANCHOR_SUFFIX.search(rest)) and match[1] in _anchor_words():
+    if (match := _ANCHOR_SUFFIX.search(rest)) and _squash(match[1]) in _ANCHOR_SPELLINGS:
         fields["anchor"] = Anchor.parse(match[1])
         rest = rest[: match.start()].rstrip()
     if not rest:
@@ -616,10 +616,6 @@ def _read_case_time(text: str) -> dict[str, Any]:
         f"'month 3', '-4 months', '~month 6', 'by end of month 1' or "
         f"'month 7 (2009-07-11)'"
     )
-
-
-def _anchor_words() -> frozenset[str]:
-    return frozenset(anchor.label() for anchor in Anchor) | {"onset", "treatment"}
 
 
 def _format_number(value: float) -> str:
