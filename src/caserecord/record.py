@@ -205,6 +205,32 @@ class CaseRecord(CaseModel):
 
         yield render_record(self)
 
+    # -- conversions (thin: the work lives in caserecord.tables / plot / fhir) ---------
+    def to_frame(self) -> Any:
+        """One row per measurement as a pandas DataFrame (needs ``caserecord[pandas]``)."""
+        from caserecord.tables import to_frame
+
+        return to_frame([self])
+
+    def plot(self, **options: Any) -> Any:
+        """Visual-acuity trajectory on the logMAR scale; returns the matplotlib Axes."""
+        from caserecord.plot import plot_acuity
+
+        return plot_acuity([self], **options)
+
+    def to_fhir(self, **options: Any) -> Any:
+        """A FHIR Bundle of this case (needs ``caserecord[fhir]``)."""
+        from caserecord.fhir import to_bundle
+
+        return to_bundle(self, **options)
+
+    @classmethod
+    def from_fhir(cls, bundle: Any) -> CaseRecord:
+        """Read back a Bundle written by :meth:`to_fhir`."""
+        from caserecord.fhir import from_bundle
+
+        return from_bundle(bundle)
+
     def evidence_view(self) -> Any:
         """A rich renderable of the source text with every extracted span highlighted."""
         from caserecord.display.console import render_evidence
