@@ -102,7 +102,7 @@ def measurement_json(m: Any) -> dict[str, Any]:
         None,
     )
     if quantity is not None:
-        unit = {"um": "um", "min": "minute", "h": "hour", "s": "second"}.get(
+        unit = {"um": "um", "min": "minute", "h": "hour", "s": "second", "deg": "degree"}.get(
             quantity.unit, quantity.unit
         )
         out.update(value=quantity.value, unit=unit)

@@ -41,10 +41,12 @@ from caserecord.outcomes.measurements import (
     VisualFieldMeasurement,
 )
 from caserecord.patient import Age, AgeUnit, Patient
+from caserecord.plot import plot_acuity
 from caserecord.provenance import Evidence
 from caserecord.quantity import Dose, Quantity
 from caserecord.record import CaseRecord, Narrative
 from caserecord.report import ExtractionReport, NoteKind, ReportNote
+from caserecord.tables import cases_frame, to_frame
 from caserecord.timeline import Anchor, CaseTime, PartialDate, Phase, Qualifier, TimeUnit
 from caserecord.vocabulary import Change, Laterality, Severity, Sex, Status
 
@@ -104,5 +106,8 @@ __all__ = [
     "VisualFieldMeasurement",
     "VisualImpairment",
     "__version__",
+    "cases_frame",
     "extract",
+    "plot_acuity",
+    "to_frame",
 ]

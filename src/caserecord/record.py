@@ -203,7 +203,7 @@ class CaseRecord(CaseModel):
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from caserecord.display.console import render_record
 
-        yield render_record(self)
+        yield render_record(self, options.max_width)
 
     # -- conversions (thin: the work lives in caserecord.tables / plot / fhir) ---------
     def to_frame(self) -> Any:

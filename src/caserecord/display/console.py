@@ -65,11 +65,16 @@ def acuity_cells(acuity: VisualAcuity | None) -> tuple[str, str]:
         return "", ""
 
 
-def render_timeline(record: CaseRecord) -> Table:
+#: Below this console width the evidence column would wrap letter by letter; the
+#: evidence view (``record.evidence_view()``) shows the same spans in context.
+EVIDENCE_MIN_WIDTH = 110
+
+
+def render_timeline(record: CaseRecord, width: int = EVIDENCE_MIN_WIDTH) -> Table:
     """Measurements in time order; acuity in its source notation with logMAR and Snellen."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     measurements = record.timeline()
-    with_evidence = any(m.evidence for m in measurements)
+    with_evidence = width >= EVIDENCE_MIN_WIDTH and any(m.evidence for m in measurements)
     columns = ["time", "eye", "measure", "value", "logMAR", "Snellen"]
     for column in [*columns, "evidence"] if with_evidence else columns:
         table.add_column(
@@ -93,13 +98,13 @@ def render_timeline(record: CaseRecord) -> Table:
             snellen,
         ]
         if with_evidence:
-            quote = next(iter(m.spans()), None)
+            quote = m.value_evidence()
             cells.append(Text(f"“{quote.quote}”", style="dim italic") if quote else "")
         table.add_row(*cells)
     return table
 
 
-def render_record(record: CaseRecord) -> RenderableType:
+def render_record(record: CaseRecord, width: int = EVIDENCE_MIN_WIDTH) -> RenderableType:
     """A readable case summary."""
     parts: list[Any] = [Text.assemble(("Patient  ", STYLES["patient"]), str(record.patient))]
     parts.append(_lines("Diagnosis", [str(c) for c in record.conditions], STYLES["conditions"]))
@@ -125,7 +130,7 @@ def render_record(record: CaseRecord) -> RenderableType:
         parts.append(Text(f"Day 0 = {record.anchor_date}", style="dim"))
     if record.measurements:
         parts.append(_heading("Timeline", STYLES["measurements"]))
-        parts.append(render_timeline(record))
+        parts.append(render_timeline(record, width))
     report = record.report
     if report is not None and report.notes:
         counts = ", ".join(

@@ -33,7 +33,9 @@ def _plain(record: CaseRecord) -> str:
 
     from rich.console import Console
 
-    console = Console(width=100, record=True, file=io.StringIO(), color_system=None)
+    console = Console(
+        width=100, record=True, file=io.StringIO(), color_system=None, force_jupyter=False
+    )
     console.print(record)
     return console.export_text()
 
@@ -65,7 +67,7 @@ def record_html(record: CaseRecord) -> str:
             logmar, snellen = acuity_cells(
                 m.acuity if isinstance(m, VisualAcuityMeasurement) else None
             )
-            quote = next(iter(m.spans()), None)
+            quote = m.value_evidence()
             parts.append(
                 f"<tr><td>{e(str(m.time))}</td><td>{e(m.eye.eye_abbreviation if m.eye else '')}"
                 f"</td><td>{e(m.measure.replace('_', ' '))}"

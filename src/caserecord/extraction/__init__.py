@@ -35,13 +35,16 @@ def extract(text: str, *, id: str | None = None) -> CaseRecord:
     Raises ``TypeError`` when ``text`` is not a ``str``; never raises on a
     ``str``: the worst case is an empty record whose report says why.
     """
-    from caserecord.extraction.assemble import build_record
     from caserecord.record import CaseRecord, Narrative
 
     if not isinstance(text, str):
         raise TypeError(f"extract() needs the narrative as str (got {type(text).__name__})")
     clipped = text[:MAX_CHARS]
     try:
+        # Imported here, inside the guard: even a damaged rule file must not make
+        # extract() raise; it yields an empty record whose report says why.
+        from caserecord.extraction.assemble import build_record
+
         record = build_record(clipped, id=id)
     except Exception as exc:
         report = ExtractionReport()

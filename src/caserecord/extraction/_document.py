@@ -208,7 +208,15 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if match.group().startswith(".") and len(match.group()) == 1:
             before = _WORD_BEFORE.search(text, max(start, match.start() - 8), match.start())
             word = before.group(1).lower().rstrip(".") if before else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            initial = (
+                len(word) == 1
+                and word.isalpha()
+                and (
+                    before is not None
+                    and (before.start() == 0 or not text[before.start() - 1].isalnum())
+                )
+            )
+            if word in _ABBREVIATIONS or initial:  # "Mr.", "I. I." but not "39U."
                 continue
             # "0.15." is an end, "0.15 at" never reaches here; a digit after the
             # stop ("1. 5") is a list number, not an end.

@@ -10,7 +10,7 @@ with a report note quoting its words, and nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from caserecord.extraction._mentions import (
     FindingMention,
     InterventionMention,
     PatientMention,
+    PriorTreatmentMention,
     Span,
     TreatmentMentions,
 )
@@ -142,12 +143,15 @@ class _Builder:
     # -- the record ----------------------------------------------------------------
     def build(self, record_id: str | None) -> CaseRecord:
         doc = self.doc
+        no_conditions: list[ConditionMention] = []
+        no_findings: list[FindingMention] = []
+        no_events: tuple[list[AdverseMention], list[AbsentMention]] = ([], [])
         patient_m = self.guarded("patient", extract_patient, PatientMention())
-        conditions_m = self.guarded("conditions", extract_conditions, [])
+        conditions_m = self.guarded("conditions", extract_conditions, no_conditions)
         treatments = self.guarded("treatments", extract_treatments, TreatmentMentions())
-        adverse_m, absent_m = self.guarded("adverse events", extract_adverse, ([], []))
-        findings = self.guarded("findings", extract_findings, [])
-        findings += self.guarded("visual acuity", extract_acuity, [])
+        adverse_m, absent_m = self.guarded("adverse events", extract_adverse, no_events)
+        findings = self.guarded("findings", extract_findings, no_findings)
+        findings = findings + self.guarded("visual acuity", extract_acuity, no_findings)
 
         anchor_date = treatments.day0_date.date if treatments.day0_date else None
         now = None
@@ -156,30 +160,16 @@ class _Builder:
         self.context = TimeContext(doc, treatments.day0_sentence, anchor_date, now)
 
         patient = self.patient(patient_m)
-        conditions = [c for m in conditions_m if (c := self.condition(m, patient)) is not None]
+        conditions = _kept(self.condition(m, patient) for m in conditions_m)
         side = _record_side(conditions)
         record_kwargs: dict[str, Any] = {
             "id": record_id,
             "patient": patient,
             "conditions": conditions,
-            "prior_treatments": [
-                p
-                for m in treatments.prior
-                if (
-                    p := self.build_model(
-                        "prior_treatments",
-                        m.spans,
-                        lambda m=m: PriorTreatment(
-                            name=m.name, kind=_kind(m.kind), evidence=self.evidence(m.spans)
-                        ),
-                    )
-                )
-            ],
-            "interventions": [
-                i for m in treatments.interventions if (i := self.intervention(m)) is not None
-            ],
-            "adverse_events": [a for m in adverse_m if (a := self.adverse(m)) is not None],
-            "absent_findings": [a for m in absent_m if (a := self.absent(m)) is not None],
+            "prior_treatments": _kept(self.prior(m) for m in treatments.prior),
+            "interventions": _kept(self.intervention(m) for m in treatments.interventions),
+            "adverse_events": _kept(self.adverse(m) for m in adverse_m),
+            "absent_findings": _kept(self.absent(m) for m in absent_m),
             "measurements": self.measurements(findings, side),
             "anchor_date": anchor_date,
             "source": Narrative(text=self.text),
@@ -256,6 +246,15 @@ class _Builder:
                 cause=m.cause,
                 onset=onset,
                 evidence=self.evidence(spans),
+            ),
+        )
+
+    def prior(self, m: PriorTreatmentMention) -> PriorTreatment | None:
+        return self.build_model(
+            "prior_treatments",
+            m.spans,
+            lambda: PriorTreatment(
+                name=m.name, kind=_kind(m.kind), evidence=self.evidence(m.spans)
             ),
         )
 
@@ -460,6 +459,10 @@ _VALUE_FIELD = {
     "visual_field": "mean_deviation",
     "intraocular_pressure": "pressure",
 }
+
+
+def _kept(items: Iterable[T | None]) -> list[T]:
+    return [item for item in items if item is not None]
 
 
 def _quantity(value: float | None, unit: str | None) -> Quantity | None:

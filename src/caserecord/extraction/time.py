@@ -451,15 +451,17 @@ class TimeContext:
         return CaseTime.at(mention.value, mention.unit, qualifier=mention.qualifier)
 
     def _heading_time(self, heading: str) -> CaseTime | None:
-        for mention in find_times(heading):
-            if mention.relation in ("after_day0", "phase"):
-                time = self.to_case_time(mention)
-                if time is not None:
-                    return time
-            if mention.relation == "date":
-                time = self.to_case_time(mention)
-                if time is not None and (time.value or 0) > 0:
-                    return time
+        # "The condition after the first course & before admission (September, 2011)":
+        # a stated offset or date is more precise than a phase word, so it wins.
+        rank = {"after_day0": 0, "date": 1, "phase": 2}
+        mentions = sorted(
+            (m for m in find_times(heading) if m.relation in rank), key=lambda m: rank[m.relation]
+        )
+        for mention in mentions:
+            time = self.to_case_time(mention)
+            if time is None or (mention.relation == "date" and (time.value or 0) <= 0):
+                continue
+            return time
         return None
 
     def _carry(self) -> list[CaseTime | None]:

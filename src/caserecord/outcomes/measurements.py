@@ -26,7 +26,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from caserecord.outcomes.acuity import VisualAcuity
-from caserecord.provenance import Evidenced
+from caserecord.provenance import Evidence, Evidenced
 from caserecord.quantity import Quantity
 from caserecord.timeline import CaseTime
 from caserecord.vocabulary import Change, Laterality, Status
@@ -71,6 +71,11 @@ class _MeasurementBase(Evidenced):
     def measure(self) -> str:
         """The canonical snake_case name of what was measured."""
         raise NotImplementedError
+
+    def value_evidence(self) -> Evidence | None:
+        """The evidence of the value itself (not of its time, eye or subject), if any."""
+        values = [e for key, e in self.evidence.items() if key not in ("time", "eye", "subject")]
+        return min(values, key=lambda e: e.start) if values else None
 
     def value_text(self) -> str:
         """The value as a reader would say it."""

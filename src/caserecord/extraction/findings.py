@@ -1,0 +1,1983 @@
+"""Outcome findings other than visual acuity values.
+
+Reads what a case narrative says about the patient's state and how it
+changed: eye tests (VEP, ERG, OCT, visual fields, fundus, pupils,
+intraocular pressure, colour vision, nystagmus, motility, and "vision"
+statements without an acuity value), body functions told in testimonials
+of cerebral palsy, spinal cord injury, multiple sclerosis or osteoarthritis
+(walking, sitting, speech, muscle strength, spasticity, sensation, bladder
+and bowel control, pain...) and laboratory values (glucose, HbA1c, insulin
+dose...).
+
+The vocabulary is data (``data/findings.json``), checked when the module is
+imported.  The rules are general: a *trigger* phrase names what was
+assessed ("muscle strength", "stand", "VEP"), and the words around it in
+its clause give the value -- a number with a unit ("for about 10 minutes",
+"14 mmHg OD"), a grade ("4/5", "ASIA B", "GMFCS level 5"), a change
+("improved obviously"; "decreased" for spasticity), or a state ("weak",
+"could not" -> absent, "normal").  Value words follow the gold annotation
+convention of the project: ``improved``/``worsened``/``unchanged`` and
+``normal``/``abnormal``/``present``/``absent``.
+
+Times are not decided here: each finding carries the sentence and the
+character position that :class:`~caserecord.extraction.time.TimeContext`
+places; ``time_hint="baseline"`` is set only where the sentence itself
+contrasts an earlier state with now ("he couldn't speak before and now he
+can").  Visual acuity values belong to :mod:`caserecord.extraction.acuity`.
+
+Phrases are matched on word tokens, not with backtracking regular
+expressions, and every pattern is bounded, so the work is linear in the
+length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
+from typing import Any
+
+from caserecord._units import UNITS
+from caserecord.extraction._data import load_json
+from caserecord.extraction._document import Document, Sentence
+from caserecord.extraction._mentions import FindingMention, Span
+from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction.acuity import extract_acuity
+from caserecord.extraction.eyes import find_eyes
+
+__all__ = ["FindingVocabulary", "Measure", "extract_findings", "validate_vocabulary"]
+
+_SOURCE = "findings.json"
+
+_KINDS = frozenset({"ability", "function", "symptom", "lab"})
+_POLARITIES = frozenset({"positive", "negative", "neutral"})
+_STATUSES = ("normal", "abnormal", "present", "absent")
+_CHANGES = ("improved", "worsened", "unchanged")
+_VALUE_WORDS = frozenset(_STATUSES + _CHANGES)
+_DIRECTIONS = frozenset({"increase", "decrease"})
+_VALUE_CLASSES = _VALUE_WORDS | _DIRECTIONS
+_GRADE_KINDS = frozenset({"fraction", "level", "letter", "plus", "score"})
+# Cue lists that steer the rules (see the comment in findings.json).
+_CUE_LISTS = (
+    "negators",
+    "restrictions",
+    "negated_restrictions",
+    "support",
+    "ability",
+    "past",
+    "present_tense",
+    "context",
+    "skip_after_negation",
+    "generic",
+    "hypothetical",
+    "before",
+    "now",
+    "observed",
+    "adverse",
+    "connectors",
+    "copulas",
+)
+_WORD_LISTS = (
+    "gap_words",
+    "body_parts",
+    "body_modifiers",
+    "subject_prepositions",
+    "joints",
+    "score_words",
+    "lab_links",
+    "lab_stops",
+    "lab_general",
+)
+_SNAKE = re.compile(r"[a-z][a-z0-9_]*")
+_GAP = "~"
+_BODY_SLOT = "{body}"
+_MAX_GAP = 3
+# Between value words at the same distance from a trigger: a change outranks
+# a state, and among states the more specific outranks "present".
+_PRIORITY = {
+    word: rank
+    for rank, word in enumerate(
+        ("improved", "worsened", "unchanged", "absent", "abnormal", "normal", "present")
+    )
+}
+_NEGATED_STATE = {"normal": "abnormal", "present": "absent"}
+
+
+# -- the vocabulary ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One assessed quantity: how its mentions read and which values it takes."""
+
+    name: str
+    kind: str  # ability / function / symptom / lab
+    eye: bool = False  # an eye test: OD/OS/"right eye" name its eye
+    polarity: str = "positive"  # is "more" better (positive) or worse?
+    negated: str | None = "absent"  # status of "no X" / "could not X"; None skips
+    units: frozenset[str] = frozenset()
+    grades: frozenset[str] = frozenset()
+    signs: Mapping[str, str] = field(default_factory=dict)  # trigger -> implied status
+    confirm: frozenset[str] = frozenset()  # signs that need an observation word
+    layers: Mapping[str, str] = field(default_factory=dict)  # OCT trigger -> layer
+    unit_subjects: Mapping[str, str] = field(default_factory=dict)  # "ms" -> "P100 latency"
+    refines: str | None = None  # the general measure this one narrows
+    label_only: bool = False  # its triggers only name a "Key:" label
+
+
+class _PhraseIndex:
+    """Phrases of words, looked up by their first word and matched on tokens.
+
+    A phrase listed twice (in two cue lists) carries the union of its labels.
+    """
+
+    def __init__(
+        self, entries: Iterable[tuple[str, frozenset[str]]], fail: Callable[[str], RuntimeError]
+    ) -> None:
+        merged: dict[tuple[str, ...], frozenset[str]] = {}
+        for phrase, labels in entries:
+            words = tuple(phrase.split())
+            if (
+                words[0] in (_GAP, _BODY_SLOT)
+                or words[-1] == _GAP
+                or (_GAP, _GAP) in pairwise(words)
+            ):
+                raise fail(f"phrase {phrase!r} must start and end with a word")
+            merged[words] = merged.get(words, frozenset()) | labels
+        self.by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+        for words, labels in merged.items():
+            self.by_first.setdefault(words[0], []).append((words, labels))
+
+    def find(
+        self, tokens: Sequence[_Token], body: frozenset[str], gap: frozenset[str]
+    ) -> list[_Match]:
+        """Every match (overlapping ones included), in text order."""
+        found: list[_Match] = []
+        for i, token in enumerate(tokens):
+            if not token.word:
+                continue
+            # the word as written first, so an exact phrase wins over an inflected one
+            for key in dict.fromkeys((token.text, token.text[:-1], token.text[:-2])):
+                for words, labels in self.by_first.get(key, ()):
+                    end = _match(words, tokens, i, body, gap)
+                    if end > i:
+                        found.append(_Match(i, end, labels, words))
+        return found
+
+
+@dataclass(frozen=True)
+class FindingVocabulary:
+    """The validated content of ``findings.json``, with its phrase indexes."""
+
+    measures: Mapping[str, Measure]
+    triggers: _PhraseIndex  # labels: {"measure name"}
+    exclusions: _PhraseIndex  # labels: {"measure name"}
+    cues: _PhraseIndex  # labels: value words and cue list names
+    measure_cues: Mapping[str, _PhraseIndex]  # per-measure value words
+    words: Mapping[str, frozenset[str]]  # single-word lists (body parts...)
+    both_eye_triggers: frozenset[tuple[str, ...]]
+    eye_phrases: tuple[tuple[re.Pattern[str], str], ...]  # one pattern per side
+    units: Mapping[str, str]  # spelling (lower case) -> canonical symbol
+
+    @cached_property
+    def single(self) -> Mapping[str, frozenset[str]]:
+        """One-word cue phrases per cue list, for quick membership tests."""
+        out: dict[str, set[str]] = {}
+        for entries in self.cues.by_first.values():
+            for words, labels in entries:
+                if len(words) == 1:
+                    for label in labels:
+                        out.setdefault(label, set()).add(words[0])
+        return {label: frozenset(ws) for label, ws in out.items()}
+
+
+def validate_vocabulary(data: object, *, source: str = _SOURCE) -> FindingVocabulary:
+    """Check the findings vocabulary and build its phrase indexes.
+
+    Raises :class:`RuntimeError` naming ``source`` and the bad entry: a
+    malformed rule file is a packaging bug, not a user error (as in
+    ``_data.load_json``).
+    """
+
+    def fail(problem: str) -> RuntimeError:
+        return RuntimeError(f"caserecord rule file data/{source}: {problem}")
+
+    if not isinstance(data, Mapping):
+        raise fail(f"must hold a JSON object (got {type(data).__name__})")
+    expected = {
+        "measures",
+        "values",
+        "both_eye_triggers",
+        "eye_phrases",
+        "units",
+        *_CUE_LISTS,
+        *_WORD_LISTS,
+    }
+    unknown = sorted(str(k) for k in data if not str(k).startswith("_") and k not in expected)
+    if unknown:
+        raise fail(f"unknown sections {unknown}")
+    missing = sorted(k for k in expected if k not in data)
+    if missing:
+        raise fail(f"missing sections {missing}")
+
+    units = _read_units(data["units"], fail)
+    measures_raw = data["measures"]
+    if not isinstance(measures_raw, Mapping) or not measures_raw:
+        raise fail("'measures' must be a non-empty object of name: definition")
+    measures: dict[str, Measure] = {}
+    triggers: list[tuple[str, frozenset[str]]] = []
+    exclusions: list[tuple[str, frozenset[str]]] = []
+    measure_cues: dict[str, _PhraseIndex] = {}
+    for name, spec in measures_raw.items():
+        measure, phrases, nots, states = _read_measure(name, spec, set(units.values()), fail)
+        measures[name] = measure
+        triggers += [(p, frozenset({name})) for p in phrases]
+        exclusions += [(p, frozenset({name})) for p in nots]
+        if states:
+            measure_cues[name] = _PhraseIndex(
+                [(p, frozenset({word})) for word, ps in states.items() for p in ps], fail
+            )
+    for measure in measures.values():
+        if measure.refines is not None and measure.refines not in measures:
+            raise fail(f"measures.{measure.name}.refines names unknown {measure.refines!r}")
+    owners: dict[str, str] = {}
+    for phrase, labels in triggers:
+        (name,) = labels
+        if owners.setdefault(phrase, name) != name:
+            raise fail(f"trigger {phrase!r} is listed for both {owners[phrase]} and {name}")
+
+    values = data["values"]
+    if not isinstance(values, Mapping):
+        raise fail("'values' must be an object of value word: phrases")
+    cue_entries: list[tuple[str, frozenset[str]]] = []
+    for word, phrases in values.items():
+        if word not in _VALUE_CLASSES:
+            raise fail(f"values: {word!r} is not one of {sorted(_VALUE_CLASSES)}")
+        cue_entries += [(p, frozenset({word})) for p in _phrases(phrases, f"values.{word}", fail)]
+    for section in _CUE_LISTS:
+        cue_entries += [(p, frozenset({section})) for p in _phrases(data[section], section, fail)]
+    words = {section: frozenset(_phrases(data[section], section, fail)) for section in _WORD_LISTS}
+    for section, entries in words.items():
+        if any(" " in w or w in (_GAP, _BODY_SLOT) for w in entries):
+            raise fail(f"{section}: entries must be single words")
+    both = frozenset(
+        tuple(p.split()) for p in _phrases(data["both_eye_triggers"], "both_eye_triggers", fail)
+    )
+    eye_raw = data["eye_phrases"]
+    if not isinstance(eye_raw, Mapping) or not eye_raw or set(eye_raw) - {"right", "left", "both"}:
+        raise fail("'eye_phrases' must map right/left/both to phrases")
+    eye_phrases = tuple(
+        (
+            re.compile(
+                r"\b(?:"
+                + "|".join(
+                    re.escape(p).replace(r"\ ", r"\s{1,3}")
+                    for p in sorted(
+                        _phrases(ps, f"eye_phrases.{side}", fail), key=len, reverse=True
+                    )
+                )
+                + r")\b",
+                re.IGNORECASE,
+            ),
+            side,
+        )
+        for side, ps in eye_raw.items()
+    )
+    return FindingVocabulary(
+        measures=measures,
+        triggers=_PhraseIndex(triggers, fail),
+        exclusions=_PhraseIndex(exclusions, fail),
+        cues=_PhraseIndex(cue_entries, fail),
+        measure_cues=measure_cues,
+        words=words,
+        both_eye_triggers=both,
+        eye_phrases=eye_phrases,
+        units=units,
+    )
+
+
+def _phrases(value: object, where: str, fail: Callable[[str], RuntimeError]) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise fail(f"{where} must be a non-empty list of phrases")
+    out = []
+    for phrase in value:
+        if not isinstance(phrase, str) or not phrase.strip():
+            raise fail(f"{where}: {phrase!r} must be a non-empty string")
+        if phrase != " ".join(phrase.lower().split()):
+            raise fail(f"{where}: {phrase!r} must be lower case with single spaces")
+        out.append(phrase)
+    return out
+
+
+def _read_units(value: object, fail: Callable[[str], RuntimeError]) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not value:
+        raise fail("'units' must be an object of canonical symbol: spellings")
+    lookup: dict[str, str] = {}
+    for symbol, spellings in value.items():
+        if symbol not in UNITS:
+            raise fail(f"units: {symbol!r} is not a unit caserecord knows (see _units.py)")
+        for spelling in _phrases(spellings, f"units.{symbol}", fail):
+            if lookup.setdefault(spelling, symbol) != symbol:
+                raise fail(f"units: {spelling!r} spells both {lookup[spelling]} and {symbol}")
+    return lookup
+
+
+def _read_measure(
+    name: object, spec: object, units: set[str], fail: Callable[[str], RuntimeError]
+) -> tuple[Measure, list[str], list[str], dict[str, list[str]]]:
+    if not isinstance(name, str) or not _SNAKE.fullmatch(name):
+        raise fail(f"measure name {name!r} must be snake_case")
+    where = f"measures.{name}"
+    if not isinstance(spec, Mapping):
+        raise fail(f"{where} must be an object")
+    allowed = {
+        "kind",
+        "triggers",
+        "eye",
+        "polarity",
+        "negated",
+        "units",
+        "grades",
+        "signs",
+        "confirm",
+        "states",
+        "layers",
+        "unit_subjects",
+        "refines",
+        "not",
+        "label_only",
+    }
+    if set(spec) - allowed:
+        raise fail(f"{where}: unknown keys {sorted(set(spec) - allowed)}")
+    kind = spec.get("kind")
+    if kind not in _KINDS:
+        raise fail(f"{where}.kind must be one of {sorted(_KINDS)} (got {kind!r})")
+    polarity = spec.get("polarity", "positive")
+    if polarity not in _POLARITIES:
+        raise fail(f"{where}.polarity must be one of {sorted(_POLARITIES)} (got {polarity!r})")
+    negated = spec.get("negated", "absent")
+    if negated is not None and negated not in _STATUSES:
+        raise fail(f"{where}.negated must be a status or null (got {negated!r})")
+    triggers = _phrases(spec.get("triggers"), f"{where}.triggers", fail)
+    measure_units = spec.get("units", [])
+    if not isinstance(measure_units, list) or set(measure_units) - units:
+        raise fail(f"{where}.units must list symbols of the 'units' section (got {measure_units})")
+    grades = spec.get("grades", [])
+    if not isinstance(grades, list) or set(grades) - _GRADE_KINDS:
+        raise fail(f"{where}.grades must list some of {sorted(_GRADE_KINDS)} (got {grades})")
+    signs = spec.get("signs", {})
+    if (
+        not isinstance(signs, Mapping)
+        or set(signs) - set(triggers)
+        or any(v not in _STATUSES for v in signs.values())
+    ):
+        raise fail(f"{where}.signs must map some of its triggers to a status")
+    confirm = spec.get("confirm", [])
+    if not isinstance(confirm, list) or set(confirm) - set(signs):
+        raise fail(f"{where}.confirm must list some of its signs")
+    layers = spec.get("layers", {})
+    if (
+        not isinstance(layers, Mapping)
+        or set(layers) - set(triggers)
+        or not all(isinstance(v, str) and v for v in layers.values())
+    ):
+        raise fail(f"{where}.layers must map some of its triggers to a layer name")
+    unit_subjects = spec.get("unit_subjects", {})
+    if (
+        not isinstance(unit_subjects, Mapping)
+        or set(unit_subjects) - set(measure_units)
+        or not all(isinstance(v, str) and v for v in unit_subjects.values())
+    ):
+        raise fail(f"{where}.unit_subjects must map some of its units to a subject")
+    states_raw = spec.get("states", {})
+    if not isinstance(states_raw, Mapping) or set(states_raw) - _VALUE_CLASSES:
+        raise fail(f"{where}.states must map value words to phrases")
+    states = {
+        word: _phrases(ps, f"{where}.states.{word}", fail) for word, ps in states_raw.items()
+    }
+    nots = _phrases(spec["not"], f"{where}.not", fail) if "not" in spec else []
+    refines = spec.get("refines")
+    if refines is not None and not isinstance(refines, str):
+        raise fail(f"{where}.refines must name a measure")
+    eye, label_only = spec.get("eye", False), spec.get("label_only", False)
+    if not isinstance(eye, bool) or not isinstance(label_only, bool):
+        raise fail(f"{where}: 'eye' and 'label_only' must be true or false")
+    measure = Measure(
+        name=name,
+        kind=kind,
+        eye=eye,
+        polarity=polarity,
+        negated=negated,
+        units=frozenset(measure_units),
+        grades=frozenset(grades),
+        signs=dict(signs),
+        confirm=frozenset(confirm),
+        layers=dict(layers),
+        unit_subjects=dict(unit_subjects),
+        refines=refines,
+        label_only=label_only,
+    )
+    return measure, triggers, nots, states
+
+
+# -- words and phrases -------------------------------------------------------------------
+
+# Numbers, words (with one inner apostrophe: "couldn't"), single punctuation marks.
+_TOKEN = re.compile(r"\d{1,12}(?:\.\d{1,6})?|[^\W_]{1,64}(?:['’][^\W_]{1,64})?|[^\w\s]")
+_JOINERS = frozenset("-‐‑")  # hyphens join words: "blood-glucose" reads "blood glucose"
+_BRACKETED = re.compile(r"\([^()\n]{0,200}\)|\[[^\[\]\n]{0,200}\]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str  # normalised: lower case, straight apostrophe, no possessive 's
+    start: int  # absolute offsets
+    end: int
+    word: bool
+    bracketed: bool = False  # inside "(...)": an abbreviation, a figure, a reference
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    first: int  # token indexes [first, last)
+    last: int
+    labels: frozenset[str]
+    words: tuple[str, ...]
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.words)
+
+
+def _tokens(text: str, offset: int, bracketed: Sequence[Span]) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        if raw in _JOINERS:
+            continue
+        start = offset + m.start()
+        word = raw[0].isalnum()
+        norm = raw.lower().replace("’", "'")
+        if word and norm.endswith("'s"):
+            norm = norm[:-2]
+        inside = any(s < start and offset + m.end() < e for s, e in bracketed)
+        out.append(_Token(norm, start, offset + m.end(), word, inside))
+    return out
+
+
+def _match(
+    words: tuple[str, ...],
+    tokens: Sequence[_Token],
+    i: int,
+    body: frozenset[str],
+    gap: frozenset[str],
+) -> int:
+    """Token index just past the phrase ``words`` read from token ``i``, or -1."""
+    position, k, n = i, 0, len(words)
+    while k < n:
+        if words[k] == _GAP:
+            target, last = words[k + 1], k + 1 == n - 1
+            for skip in range(_MAX_GAP + 1):
+                j = position + skip
+                if j >= len(tokens) or not tokens[j].word:
+                    return -1
+                if _fits(target, tokens[j].text, last, body):
+                    position = j + 1
+                    break
+                if tokens[j].text not in gap and not tokens[j].text[:1].isdigit():
+                    return -1  # "raise up his both hands", "take 15 steps"
+            else:
+                return -1
+            k += 2
+            continue
+        if position >= len(tokens) or not tokens[position].word:
+            return -1
+        if not _fits(words[k], tokens[position].text, k in (0, n - 1), body):
+            return -1
+        position += 1
+        k += 1
+    return position
+
+
+def _fits(word: str, token: str, inflected: bool, body: frozenset[str]) -> bool:
+    if word == _BODY_SLOT:
+        return token in body
+    # The first and last words may take a plural or a verb "s": "pupils", "walks".
+    return token == word or (inflected and token in (word + "s", word + "es"))
+
+
+def _longest(matches: Iterable[_Match]) -> list[_Match]:
+    """Non-overlapping matches, preferring the longer, then the earlier."""
+    chosen: list[_Match] = []
+    for m in sorted(matches, key=lambda m: (m.first - m.last, m.first)):
+        if all(m.last <= c.first or m.first >= c.last for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.first)
+
+
+_VOCAB = validate_vocabulary(load_json(_SOURCE))
+
+_UNIT_PATTERN = "|".join(
+    re.escape(s).replace(r"\ ", r"\s?") for s in sorted(_VOCAB.units, key=len, reverse=True)
+)
+# A number (digits, or words for durations: "five minutes", "an hour"), an
+# optional range end ("2-3", "4.4 – 6.2") and a unit.  A letter may not
+# follow an alphabetic unit; that is checked in code.
+_QUANTITY = re.compile(
+    r"(?<![\w.,/])(?P<sign>[-−](?=\d))?"
+    r"(?P<a>\d{1,5}(?:\.\d{1,3})?|" + NUMBER_WORD_PATTERN + r")"
+    r"(?:(?P<join>\s?[-–—~]\s?|\s{1,3}(?:to|and)\s{1,3})(?P<b>\d{1,5}(?:\.\d{1,3})?))?"
+    r"\s?(?P<unit>" + _UNIT_PATTERN + r")",
+    re.IGNORECASE,
+)
+_FRACTION = re.compile(r"(?<![\w./])(\d{1,2})\s?/\s?(\d{1,2})(?![\w/])")
+# "level was 5", "grade 4", "from grade 2 to grade 4"; or right after the name: "GMFCS IV".
+_LEVEL = re.compile(
+    r"\b(?:level|grade|class|stage)\s{0,3}(?:(?:was|is|of|at)\s{1,3}|[:=]\s{0,3})?"
+    r"(?P<v>[0-5]|IV|V|I{1,3})\b",
+    re.IGNORECASE,
+)
+_LEVEL_AFTER = re.compile(r"[\s:=]{0,3}(?:(?:was|is|of|at)\s{1,3})?(?P<v>[1-5]|IV|V|I{1,3})\b")
+_LETTER = re.compile(  # the letter itself is upper case: "ASIA B", not "Asia and"
+    r"[\s,:=]{0,3}(?:(?i:impairment\s{1,3}scale|grade|scale|classification|score)\s{1,3})?"
+    r"(?:(?i:has|had|was|have)\s{1,3})?"
+    r"(?:(?i:improved|changed|went|converted|progressed|moved|upgraded)\s{1,3})?"
+    r"(?:(?i:from|to)\s{1,3})?"
+    r"(?:(?i:was|is|of|at)\s{1,3}|[=:]\s{0,3})?(?:(?i:grade)\s{1,3})?(?P<v>[A-E])\b"
+)
+_LETTER_TO = re.compile(
+    r"\s{1,3}(?i:to)\s{1,3}(?:(?:ASIA|AIS)\s{1,3})?(?:(?i:grade)\s{1,3})?(?P<v>[A-E])\b"
+)
+_SCORE = re.compile(r"(?<![\w./])\d{1,3}(?:\.\d{1,2})?(?![\w/%]|\.\d)")
+_PLUS = re.compile(r"\s{0,3}\(\s{0,3}(?P<v>\+{1,4}|[-−])\s{0,3}\)")
+_BEFORE_AT_END = re.compile(
+    r"\bbefore(?=\s{0,3}(?:[.,;:!?)\]]|$|and\b|but\b|now\b))", re.IGNORECASE
+)
+_ROMAN = {"i": 1.0, "ii": 2.0, "iii": 3.0, "iv": 4.0, "v": 5.0}
+_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "being", "was", "is"})
+_OTHERWISE = "otherwise"
+_BARRIERS = frozenset(",;:.!?")
+_REFERENCE = re.compile(
+    r"\b(?:normal|reference|range|ref|norm|upper\s{1,3}limit)\b", re.IGNORECASE
+)
+_CONJUNCTIONS = frozenset({"and", "but", "or", "while", "whereas", "although"})
+_CHANGE_AMOUNT = frozenset({"by", "gained", "lost", "gaining", "losing"})
+_CLAUSE_BREAK = re.compile(
+    r";|:(?=\s)|(?<!\d)\s[-–—]{1,2}\s(?!\d)"
+    r"|,\s(?=(?:and|but)\s(?!(?:without|not|no|only|with|also)\b))"
+    r"|,\s(?=(?:while|whilst|however|which|because|although|though|whereas|he|she|they|it|i|"
+    r"we|his|her|their|its|there|now|today|currently)\b)"
+    r"|\s(?=(?:but|whilst|while|whereas)\s(?:he|she|they|it|i|we|his|her|their|the|this|"
+    r"there)\b)"
+    r"|\sand\s(?=(?:now|today|then|he|she|they|it|i|we)\b)",
+    re.IGNORECASE,
+)
+
+
+# -- the pieces of a sentence ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    first: int
+    last: int
+    classes: frozenset[str]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    measure: str
+    phrase: str
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+@dataclass
+class _Group:
+    """Triggers read together: "stand, sit, walk and squat" share one value."""
+
+    triggers: list[_Trigger]
+    scope_first: int = 0  # token range whose words may give its value
+    scope_last: int = 0
+
+    @property
+    def first(self) -> int:
+        return self.triggers[0].first
+
+    @property
+    def last(self) -> int:
+        return self.triggers[-1].last
+
+    @property
+    def start(self) -> int:
+        return self.triggers[0].start
+
+    @property
+    def end(self) -> int:
+        return self.triggers[-1].end
+
+    @property
+    def measures(self) -> list[str]:
+        return list(dict.fromkeys(t.measure for t in self.triggers))
+
+    @property
+    def phrases(self) -> list[str]:
+        return [t.phrase for t in self.triggers]
+
+    def covers(self, cue: _Cue) -> bool:
+        return any(cue.first < t.last and t.first < cue.last for t in self.triggers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Quantity:
+    start: int
+    end: int
+    token: int  # index of the first token at or after it
+    value: float | None
+    unit: str
+    grade: str | None  # a range "2-3" is kept as written
+
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+    text: str
+    tokens: list[_Token]
+    cues: list[_Cue]
+    label_break: bool  # the clause ends at ":" (it may be a label)
+    groups: list[_Group] = field(default_factory=list)
+    measure_cues: dict[str, list[_Cue]] = field(default_factory=dict)
+
+    def has(self, label: str) -> bool:
+        return any(label in c.classes for c in self.cues)
+
+
+@dataclass
+class _Draft:
+    """A finding before the sentence is tidied."""
+
+    measure: str
+    position: int
+    value_word: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    grade: str | None = None
+    eye: str | None = None
+    eye_explicit: bool = False
+    subject: str | None = None
+    layer: str | None = None
+    detail: str | None = None
+    time_hint: str | None = None
+    timed: bool = False  # its clause says when (now/before): keep it apart
+    clause: int = 0
+    spans: dict[str, Span] = field(default_factory=dict)
+
+    @property
+    def numeric(self) -> bool:
+        return self.value is not None and self.unit is not None
+
+
+# -- the extractor -----------------------------------------------------------------------
+
+
+def extract_findings(doc: Document) -> list[FindingMention]:
+    """Findings other than acuity values, in text order."""
+    return _Extractor(doc, _VOCAB).run()
+
+
+class _Extractor:
+    def __init__(self, doc: Document, vocab: FindingVocabulary) -> None:
+        self.doc = doc
+        self.vocab = vocab
+        self.single = vocab.single
+        self.body = vocab.words["body_parts"]
+        self.gap = vocab.words["gap_words"]
+        self.default_eye = self._story_eye()
+
+    def words(self, label: str) -> frozenset[str]:
+        return self.single.get(label, frozenset())
+
+    # -- document level -----------------------------------------------------------
+    def run(self) -> list[FindingMention]:
+        found: list[FindingMention] = []
+        topic: tuple[str, int] | None = None  # (measure, line) of an inline label
+        headings = [self._heading_measure(section.heading) for section in self.doc.sections]
+        for sentence in self.doc.sentences:
+            if topic is not None and topic[1] != sentence.line:
+                topic = None
+            if self._is_title(sentence):
+                continue
+            heading = headings[sentence.section] if sentence.section is not None else None
+            drafts, topic = self._sentence(sentence, topic, heading)
+            found += [_mention(d, sentence) for d in _tidy(drafts)]
+        if any(m.measure == "vision" for m in found) and self._has_acuity_values():
+            # Vague sight statements in a story that reports acuity values mostly
+            # restate those values at other times; the values are the record.
+            found = [m for m in found if m.measure != "vision"]
+        return found
+
+    def _story_eye(self) -> str | None:
+        """The eye a story is about when a finding does not say (FORMAT.md convention)."""
+        sides = {e.laterality for e in find_eyes(self.doc.text)}
+        for pattern, side in self.vocab.eye_phrases:
+            if pattern.search(self.doc.text):
+                sides.add(side)
+        if "both" in sides or {"right", "left"} <= sides:
+            return "both"
+        return next(iter(sides), None)
+
+    def _has_acuity_values(self) -> bool:
+        try:
+            return bool(extract_acuity(self.doc))
+        except Exception:  # a failing neighbour must not cost the findings
+            return False
+
+    def _heading_measure(self, heading: str) -> str | None:
+        """The measure a heading names ("Walking:", "Visual fields"), if it names one."""
+        tokens = _tokens(heading, 0, ())
+        if len([t for t in tokens if t.word]) > 6:
+            return None
+        triggers = _longest(self.vocab.triggers.find(tokens, self.body, self.gap))
+        measures = {m for t in triggers for m in t.labels}
+        return measures.pop() if len(measures) == 1 else None
+
+    def _is_title(self, sentence: Sentence) -> bool:
+        text = sentence.text.rstrip()
+        return (
+            sentence.index == 0
+            and sentence.header_key is None
+            and ":" not in text
+            and not text.endswith((".", "!", "?", ";", '"', "”"))
+        )
+
+    # -- sentence level -----------------------------------------------------------
+    def _sentence(
+        self, sentence: Sentence, topic: tuple[str, int] | None, heading: str | None = None
+    ) -> tuple[list[_Draft], tuple[str, int] | None]:
+        clauses = self._clauses(sentence)
+        if any(c.has("generic") for c in clauses):
+            return [], topic  # "many patients", "your child": not this patient
+        has_now = any(c.has("now") for c in clauses)
+        header = sentence.header_key is not None
+        drafts: list[_Draft] = []
+        previous: list[_Group] = []
+        for number, clause in enumerate(clauses):
+            if self._hypothetical(clause):
+                previous = []
+                continue
+            clause.groups = self._groups(clause)
+            groups = clause.groups
+            words = [t for t in clause.tokens if t.word]
+            if clause.label_break and len(groups) == 1 and len(words) <= 6:
+                topic = (groups[0].measures[0], sentence.line)
+                previous = []
+                continue
+            groups = [
+                g for g in groups if not all(self.vocab.measures[m].label_only for m in g.measures)
+            ]
+            timed = clause.has("now") or clause.has("before")
+            if groups:
+                hint = self._clause_hint(clause, has_now)
+                for group in groups:
+                    for draft in self._group_findings(clause, group):
+                        draft.time_hint = draft.time_hint or hint
+                        draft.timed = timed
+                        draft.clause = number
+                        drafts.append(draft)
+                previous = groups
+                continue
+            if previous and not header:
+                extra = self._ellipsis(clause, previous)
+            elif topic is not None:
+                extra = self._topic(clause, topic[0], header=header)
+            elif heading is not None and not drafts:
+                extra = self._topic(clause, heading, header=True)  # a bullet under "Walking:"
+            else:
+                extra = []
+            claimed = {d.spans.get("value") for d in drafts + extra}
+            extra += self._generic_labs(clause, claimed)
+            for draft in extra:
+                draft.clause = number
+            drafts += extra
+        for draft in drafts:
+            clause = clauses[draft.clause]
+            now = [c for c in clause.cues if "now" in c.classes]
+            if now and draft.time_hint is None:
+                # TimeContext takes the time mention nearest the position; in "was a
+                # task before and it is something he does now" that must be "now".
+                draft.position = min(now, key=lambda c: abs(c.start - draft.position)).start
+        return drafts, topic
+
+    def _clauses(self, sentence: Sentence) -> list[_Clause]:
+        text = sentence.text
+        masked = [
+            (sentence.start + m.start(), sentence.start + m.end())
+            for m in _BRACKETED.finditer(text)
+        ]
+        spans: list[list[Any]] = []
+        cursor = 0
+        for m in _CLAUSE_BREAK.finditer(text):
+            spans.append([cursor, m.start(), m.group().lstrip()[:1]])
+            cursor = m.end()
+        spans.append([cursor, len(text), ""])
+        # "Today, he eats ...": a short opening phrase belongs to its clause.
+        merged: list[list[Any]] = []
+        for span in spans:
+            if (
+                merged
+                and merged[-1][2] == ","
+                and len(text[merged[-1][0] : merged[-1][1]].split()) <= 2
+            ):
+                merged[-1][1:] = span[1:]
+            else:
+                merged.append(span)
+        clauses = []
+        for first, last, mark in merged:
+            label = mark == ":"
+            start, end = first, last
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end <= start:
+                continue
+            tokens = _tokens(text[start:end], sentence.start + start, masked)
+            clauses.append(
+                _Clause(
+                    sentence.start + start,
+                    sentence.start + end,
+                    text[start:end],
+                    tokens,
+                    self._cues(tokens),
+                    label,
+                )
+            )
+        return clauses
+
+    def _cues(self, tokens: list[_Token]) -> list[_Cue]:
+        found = self.vocab.cues.find(tokens, self.body, self.gap)
+        # No value words from brackets ("(normal, 0.07 ng/mL)" is a reference range),
+        # but steering words may be there ("(VAS 3/10, previously 8/10)").
+        matches = [
+            m
+            for m in found
+            if not (
+                m.labels & _VALUE_CLASSES and any(t.bracketed for t in tokens[m.first : m.last])
+            )
+        ]
+        longer = [m for m in matches if not m.labels & _VALUE_CLASSES and m.last - m.first > 1]
+        valued = _longest(
+            m
+            for m in matches
+            if m.labels & _VALUE_CLASSES
+            # "more than a few steps" is an amount, not "more"
+            and not any(
+                s.first <= m.first and m.last <= s.last and s.last - s.first > m.last - m.first
+                for s in longer
+            )
+        )
+        # Steering words may overlap each other ("was able" is past and "able" an
+        # ability), but not a longer value phrase ("no longer" is not a negator).
+        steering = [
+            m
+            for m in matches
+            if not m.labels & _VALUE_CLASSES
+            and all(
+                m.last <= v.first or m.first >= v.last or m.last - m.first > v.last - v.first
+                for v in valued
+            )
+        ]
+        modifiers = self.vocab.words["body_modifiers"]
+        cues = [
+            _Cue(m.first, m.last, m.labels, tokens[m.first].start, tokens[m.last - 1].end)
+            for m in valued + steering
+            # "lower limbs": a body part's modifier, not a direction of change.
+            if not (
+                m.last == m.first + 1
+                and tokens[m.first].text in modifiers
+                and m.last < len(tokens)
+                and tokens[m.last].text in self.body
+            )
+        ]
+        for i, token in enumerate(tokens):
+            if token.word and token.text.endswith("n't"):
+                cues.append(_Cue(i, i + 1, frozenset({"negators"}), token.start, token.end))
+        return sorted(cues, key=lambda c: (c.first, c.last))
+
+    def _hypothetical(self, clause: _Clause) -> bool:
+        for cue in clause.cues:
+            if "hypothetical" in cue.classes:
+                if clause.tokens[cue.first].text == "may" and self.doc.text[cue.start].isupper():
+                    continue  # "May 2008" is a month, not a modal
+                return True
+        return False
+
+    def _clause_hint(self, clause: _Clause, sentence_has_now: bool) -> str | None:
+        """Baseline when the clause tells the earlier state against a "now" elsewhere."""
+        if not sentence_has_now or clause.has("now"):
+            return None
+        before = _BEFORE_AT_END.search(clause.text) is not None or clause.has("before")
+        past = clause.has("past") or any(
+            t.text in ("couldn't", "didn't", "wasn't", "could") for t in clause.tokens
+        )
+        return "baseline" if before or past else None
+
+    # -- triggers and groups ------------------------------------------------------
+    def _triggers(self, clause: _Clause) -> list[_Trigger]:
+        tokens = clause.tokens
+        found = _longest(self.vocab.triggers.find(tokens, self.body, self.gap))
+        excluded = self.vocab.exclusions.find(tokens, self.body, self.gap)
+        kept: list[_Match] = []
+        for m in found:
+            (measure,) = m.labels
+            if tokens[m.first].bracketed:
+                j = m.first - 1
+                while j >= 0 and tokens[j].text in ("(", "["):
+                    j -= 1
+                if any(k.last - 1 == j for k in kept):
+                    continue  # "visual evoked potential (VEP)": the same test again
+            if any(
+                x.labels == m.labels and x.first < m.last and m.first < x.last for x in excluded
+            ):
+                continue
+            if self._circumstance(tokens, m.first):
+                continue
+            if m.phrase in self.vocab.measures[measure].confirm and not clause.has("observed"):
+                continue
+            quote = self.doc.text[tokens[m.first].start : tokens[m.first].end]
+            if measure == "asia_grade" and not quote.isupper():
+                continue  # "Asia" the continent
+            kept.append(m)
+        kept = _refined(kept, self.vocab.measures)
+        return [
+            _Trigger(
+                next(iter(m.labels)),
+                m.phrase,
+                m.first,
+                m.last,
+                tokens[m.first].start,
+                tokens[m.last - 1].end,
+            )
+            for m in kept
+        ]
+
+    def _circumstance(self, tokens: Sequence[_Token], first: int) -> bool:
+        """ "when sitting", "if standing", "too weak to hold": not a finding of its own."""
+        context = self.words("context")
+        before = list(tokens[max(0, first - 3) : first])
+        words = [t.text for t in before]
+        if words and words[-1] in context and before[-1].word:
+            return True
+        if len(words) >= 2 and words[-2] in context and words[-1] in _PRONOUNS:
+            return True
+        return len(words) == 3 and words[0] == "too" and words[2] == "to"
+
+    def _groups(self, clause: _Clause) -> list[_Group]:
+        tokens = clause.tokens
+        connectors = self.words("connectors")
+        measures = self.vocab.measures
+        groups: list[_Group] = []
+        for trigger in self._triggers(clause):
+            if groups:
+                g = groups[-1]
+                between = tokens[g.last : trigger.first]
+                joined = (
+                    len(between) <= 3
+                    and all(
+                        (t.word and t.text in connectors) or t.text in (",", "/", "&")
+                        for t in between
+                    )
+                    and not any(measures[m].kind == "lab" for m in (*g.measures, trigger.measure))
+                )
+                same = g.measures == [trigger.measure]
+                if (joined or same) and not self._value_between(g.end, trigger.start):
+                    g.triggers.append(trigger)
+                    continue
+            groups.append(_Group([trigger]))
+        for i, g in enumerate(groups):
+            g.scope_first = groups[i - 1].last if i else 0
+            g.scope_last = groups[i + 1].first if i + 1 < len(groups) else len(tokens)
+        return groups
+
+    def _value_between(self, start: int, end: int) -> bool:
+        segment = self.doc.text[start:end]
+        return bool(_QUANTITY.search(segment) or _FRACTION.search(segment) or "(+" in segment)
+
+    # -- the values of one group --------------------------------------------------
+    def _group_findings(self, clause: _Clause, group: _Group) -> list[_Draft]:
+        drafts: list[_Draft] = []
+        owned = self._owned(clause, group)
+        for name in group.measures:
+            measure = self.vocab.measures[name]
+            if measure.label_only:
+                continue
+            if measure.kind == "symptom" and clause.has("adverse"):
+                continue  # side effects belong to the adverse-event extractor
+            cues = _override(owned, self._measure_cues(clause, group, measure))
+            quantities = self._quantities(clause, group, measure)
+            valued = (
+                self._numeric(clause, group, measure, quantities)
+                if quantities
+                else self._grade(clause, group, measure)
+            )
+            if valued and all(d.time_hint == "baseline" for d in valued):
+                # "initially 0/17 on Ishihara testing, fully recovered": the words
+                # after the early value tell the later state.
+                valued += [
+                    d
+                    for d in self._worded(clause, group, measure, cues)
+                    if d.value_word in (*_CHANGES, "normal")
+                ]
+            drafts += valued or self._worded(clause, group, measure, cues)
+        return drafts
+
+    def _owner(self, clause: _Clause, cue: _Cue) -> _Group | None:
+        """The group a value word speaks of: the subject before "was", else the nearest."""
+        groups = clause.groups
+        tokens = clause.tokens
+        before = [g for g in groups if g.last <= cue.first]
+        copulas = self.words("copulas")
+        start = before[-1].last if before else 0
+        if any(t.text in copulas for t in tokens[max(start, cue.first - 2) : cue.first]):
+            # The subject of "was" is before it: "her strength was weak".  With no
+            # trigger there, only a phrase hanging on the word can be its subject
+            # ("she is independent in daily activities"); in "her energy was better
+            # and the numbness ..." the word is about something else.
+            if before:
+                return before[-1]
+            after = [g for g in groups if g.first >= cue.last]
+            if (
+                after
+                and after[0].first - cue.last <= 3
+                and all(
+                    t.word and t.text not in _CONJUNCTIONS
+                    for t in tokens[cue.last : after[0].first]
+                )
+            ):
+                return after[0]
+            return None
+        best: tuple[int, int] | None = None
+        owner = None
+        for index, g in enumerate(groups):
+            if g.covers(cue):
+                return None
+            if cue.last <= g.first:
+                between = tokens[cue.last : g.first]
+                if any(t.text in _BARRIERS for t in between):
+                    continue  # "worsened, pain for both knees": a comma parts them
+                distance = len(between)
+            elif cue.first >= g.last:
+                between = tokens[g.last : cue.first]
+                distance = len(between) + 3 * sum(1 for t in between if t.text in _BARRIERS)
+            else:
+                distance = 0  # inside a group of one measure: "normal disc ... exam"
+            if best is None or (distance, index) < best:
+                best, owner = (distance, index), g
+        return owner
+
+    def _owned(self, clause: _Clause, group: _Group) -> list[_Cue]:
+        return [c for c in clause.cues if self._owner(clause, c) is group]
+
+    def _measure_cues(self, clause: _Clause, group: _Group, measure: Measure) -> list[_Cue]:
+        return [c for c in self._own_cues(clause, measure.name) if self._owner(clause, c) is group]
+
+    def _own_cues(self, clause: _Clause, name: str) -> list[_Cue]:
+        """The value words a measure has of its own ("flat" for a VEP), in this clause."""
+        if name not in clause.measure_cues:
+            index = self.vocab.measure_cues.get(name)
+            found = _longest(index.find(clause.tokens, self.body, self.gap)) if index else []
+            clause.measure_cues[name] = [
+                _Cue(
+                    m.first,
+                    m.last,
+                    m.labels,
+                    clause.tokens[m.first].start,
+                    clause.tokens[m.last - 1].end,
+                )
+                for m in found
+            ]
+        return clause.measure_cues[name]
+
+    def _quantities(self, clause: _Clause, group: _Group, measure: Measure) -> list[_Quantity]:
+        if not measure.units:
+            return []
+        out = []
+        for q in self._all_quantities(clause):
+            if q.unit not in measure.units:
+                continue
+            rivals = [
+                g
+                for g in clause.groups
+                if any(q.unit in self.vocab.measures[m].units for m in g.measures)
+            ]
+            if min(rivals, key=lambda g: self._quantity_distance(clause, q, g)) is group:
+                out.append(q)
+        return out
+
+    def _quantity_distance(self, clause: _Clause, q: _Quantity, g: _Group) -> int:
+        if q.token >= g.last:
+            lo, hi, extra = g.last, q.token, 0
+        else:
+            lo, hi, extra = q.token, g.first, 1
+        commas = sum(1 for t in clause.tokens[lo:hi] if t.text in (",", ";"))
+        return hi - lo + extra + 5 * commas
+
+    def _all_quantities(self, clause: _Clause) -> list[_Quantity]:
+        masked = [
+            (m.start(), m.end())
+            for m in _BRACKETED.finditer(clause.text)
+            if _REFERENCE.search(m.group())
+        ]
+        out = []
+        for m in _QUANTITY.finditer(clause.text):
+            if any(s <= m.start() < e for s, e in masked):
+                continue  # "(normal, 0.07 ng/mL)": a reference value
+            unit_text = m.group("unit")
+            if unit_text[-1].isalpha() and clause.text[m.end() : m.end() + 1].isalpha():
+                continue
+            unit = self.vocab.units.get(" ".join(unit_text.lower().split()))
+            first = parse_number(m.group("a"))
+            second = parse_number(m.group("b")) if m.group("b") is not None else None
+            if unit is None or first is None or (m.group("b") is not None and second is None):
+                continue
+            if m.group("sign"):
+                first = -first
+            before = clause.text[max(0, m.start() - 16) : m.start()].lower().split()
+            if before and (
+                before[-1] in _CHANGE_AMOUNT
+                or before[-2:]
+                in (["gain", "of"], ["loss", "of"], ["increase", "of"], ["reduction", "of"])
+            ):
+                continue  # "gained 3 kg", "reduced by 20%": an amount of change, not a level
+            start, end = clause.start + m.start(), clause.start + m.end()
+            join = (m.group("join") or "").strip()
+            if second is None:
+                out.append(self._quantity(clause, (start, end), first, unit))
+            elif (
+                join in ("to", "and")
+                and (before[-1:] == ["from"] or join == "and")
+                and (before[-1:] != ["between"])
+            ):
+                # "from 450 to 300 um": two readings, the first the earlier
+                first_end = clause.start + m.end("a")
+                out.append(self._quantity(clause, (start, first_end), first, unit))
+                b_start = clause.start + m.start("b")
+                out.append(self._quantity(clause, (b_start, end), second, unit))
+            else:
+                grade = f"{m.group('a')}-{m.group('b')}"  # "2-3 seconds": a range as written
+                out.append(self._quantity(clause, (start, end), None, unit, grade=grade))
+        return out
+
+    def _quantity(
+        self,
+        clause: _Clause,
+        span: Span,
+        value: float | None,
+        unit: str,
+        *,
+        grade: str | None = None,
+    ) -> _Quantity:
+        start, end = span
+        token = next(
+            (i for i, t in enumerate(clause.tokens) if t.start >= start), len(clause.tokens)
+        )
+        return _Quantity(start, end, token, value, unit, grade)
+
+    def _numeric(
+        self, clause: _Clause, group: _Group, measure: Measure, quantities: list[_Quantity]
+    ) -> list[_Draft]:
+        eyes = self._eyes(clause, group) if measure.eye else []
+        subject = self._subject(clause, group, measure)
+        layer = self._layer(group, measure)
+        drafts = []
+        for q in quantities:
+            draft = _Draft(
+                measure.name,
+                q.start,
+                value=q.value,
+                unit=q.unit,
+                grade=q.grade,
+                detail=_detail(clause),
+            )
+            draft.spans["value"] = (q.start, q.end)
+            if measure.eye:
+                self._place_eye(draft, clause, eyes, (q.start, q.end), group=group)
+                draft.subject = measure.unit_subjects.get(q.unit)
+                if layer is not None:
+                    draft.layer = layer
+                    _set_subject(draft, self._layer_subject(clause, group, layer))
+            else:
+                _set_subject(
+                    draft,
+                    self._rom_subject(clause, group)
+                    if measure.name == "range_of_motion"
+                    else subject,
+                )
+                self._body_eye(draft, clause, group)
+            if self._baseline_number(clause, q.token):
+                draft.time_hint = "baseline"
+            drafts.append(draft)
+        return drafts
+
+    def _baseline_number(self, clause: _Clause, token: int, *, pair: bool = True) -> bool:
+        """ "initially 0/17", "from 9.1% to 6.8%", "from grade 2 to 4": the earlier value.
+
+        ``pair=False`` when no second value was read, so "from ... to" cannot apply.
+        """
+        if any(
+            "before" in c.classes and c.last <= token and token - c.last <= 1 for c in clause.cues
+        ):
+            return True
+        if not pair:
+            return False
+        prior = [t.text for t in clause.tokens[max(0, token - 3) : token]]
+        following = [t.text for t in clause.tokens[token : token + 5]]
+        return "from" in prior and "to" in following and not set(prior) & _BARRIERS
+
+    def _grade(self, clause: _Clause, group: _Group, measure: Measure) -> list[_Draft]:
+        """Grades near the group: "(+++)", "0/17", "level 5", "ASIA B", "EDSS 6.5"."""
+        found = self._grades(clause, group, measure)
+        drafts = []
+        for start, end, grade, value in found:
+            draft = _Draft(measure.name, start, detail=_detail(clause))
+            draft.spans["value"] = (start, end)
+            if grade == "-" or (grade in ("+", "++", "+++", "++++") and measure.kind != "lab"):
+                draft.value_word = "absent" if grade == "-" else "present"  # "tenderness (+)"
+            elif grade is not None:
+                draft.grade = grade
+            elif value is not None:
+                draft.value = value
+            else:
+                continue
+            if measure.eye:
+                self._place_eye(
+                    draft, clause, self._eyes(clause, group), (start, end), group=group
+                )
+            else:
+                _set_subject(draft, self._subject(clause, group, measure))
+                self._body_eye(draft, clause, group)
+            token = next(
+                (i for i, t in enumerate(clause.tokens) if t.start >= start), len(clause.tokens)
+            )
+            if self._baseline_number(clause, token, pair=len(found) > 1):
+                draft.time_hint = "baseline"
+            drafts.append(draft)
+        return drafts
+
+    def _grades(self, clause: _Clause, group: _Group, measure: Measure) -> list[_GradeHit]:
+        text = self.doc.text
+        scope_start = clause.tokens[group.scope_first].start if group.scope_first else clause.start
+        scope_end = (
+            clause.tokens[group.scope_last].start
+            if group.scope_last < len(clause.tokens)
+            else clause.end
+        )
+        base = clause.start  # the patterns read the clause, offsets shifted by base
+        raw = text[base:scope_end]
+        tail = _unbracket(raw)
+        own = [t for t in group.triggers if t.measure == measure.name]
+        found: list[_GradeHit] = []
+        for trigger in own:
+            if (m := _PLUS.match(raw, trigger.end - base)) is not None:
+                found.append(_hit(m, base, m.group("v").replace("−", "-")))
+        if found:
+            return found
+        if "fraction" in measure.grades:
+            for m in _FRACTION.finditer(raw, scope_start - base):
+                numerator, denominator = int(m.group(1)), int(m.group(2))
+                if 0 < denominator <= 40 and numerator <= denominator:
+                    found.append(_hit(m, base, f"{numerator}/{denominator}", group=0))
+        if not found and "level" in measure.grades:
+            levels = list(_LEVEL.finditer(raw, group.end - base)) or [
+                m for m in [_LEVEL_AFTER.match(tail, group.end - base)] if m is not None
+            ]
+            for m in levels[:2]:
+                level = m.group("v").lower()
+                found.append(_hit(m, base, None, _ROMAN.get(level) or parse_number(level)))
+        if not found and "letter" in measure.grades:
+            for trigger in own:
+                # "(ASIA A)" inside brackets; "ASIA (impairment scale) B" around them
+                m = _LETTER.match(raw, trigger.end - base) or _LETTER.match(
+                    tail, trigger.end - base
+                )
+                while m is not None and len(found) < 3:
+                    letter = m.group("v")
+                    found.append(
+                        _hit(m, base, f"ASIA {letter}" if measure.name == "asia_grade" else letter)
+                    )
+                    m = _LETTER_TO.match(tail, m.end())
+        words = self.vocab.words["score_words"]
+        if (
+            not found
+            and "score" in measure.grades
+            and any(w in words for p in group.phrases for w in p.split())
+        ):
+            taken = [(q.start, q.end) for q in self._all_quantities(clause)]
+            for m in _SCORE.finditer(tail, group.end - base):
+                if not any(s <= base + m.start() < e for s, e in taken) and len(found) < 2:
+                    found.append(_hit(m, base, None, parse_number(m.group()), group=0))
+        return found
+
+    def _worded(
+        self, clause: _Clause, group: _Group, measure: Measure, cues: list[_Cue]
+    ) -> list[_Draft]:
+        sign = next((measure.signs[p] for p in group.phrases if p in measure.signs), None)
+        negation = self._negation(clause, group)
+        valued: list[tuple[str, _Cue | None]]
+        if negation is not None:
+            if self._negated_change(clause, group, cues):
+                return []  # "no vision changes", "did not recover": the negation extractor's
+            value = self._negated_value(measure, sign, cues)
+            if value is None:
+                return []
+            valued = [(value, negation)]
+        else:
+            valued = self._valued(clause, cues, measure, group, sign)
+            if not valued:
+                fallback = self._fallback(clause, group, measure, sign=sign, cues=cues)
+                if fallback is None:
+                    return []
+                valued = [fallback]
+        if measure.kind == "lab" and any(
+            v not in ("absent", "normal", "abnormal") for v, _ in valued
+        ):
+            return []
+        eyes = self._eyes(clause, group) if measure.eye else []
+        several = measure.eye and len(valued) > 1 and len({e[2] for e in eyes}) > 1
+        drafts = []
+        for value, cue in valued if several else valued[:1]:
+            draft = _Draft(measure.name, group.start, value_word=value, detail=_detail(clause))
+            if cue is not None:
+                draft.spans["value"] = (cue.start, cue.end)
+            if measure.eye:
+                anchor = (cue.start, cue.end) if cue is not None else (group.start, group.end)
+                self._place_eye(draft, clause, eyes, anchor, group=group)
+                draft.layer = self._layer(group, measure)
+            else:
+                _set_subject(draft, self._subject(clause, group, measure))
+                self._body_eye(draft, clause, group)
+            drafts.append(draft)
+        return drafts
+
+    def _negation(self, clause: _Clause, group: _Group) -> _Cue | None:
+        """A negator just before the group, in the same phrase ("could not stand")."""
+        reach = max(group.scope_first, group.first - 4)
+        for cue in reversed(clause.cues):
+            if cue.last > group.first or cue.first < reach:
+                continue
+            if any(not t.word for t in clause.tokens[cue.last : group.first]):
+                return None  # punctuation ends the reach of a negator
+            if "negators" in cue.classes:
+                return cue
+        return None
+
+    def _negated_change(self, clause: _Clause, group: _Group, cues: list[_Cue]) -> bool:
+        skip = self.words("skip_after_negation")
+        if any(t.text in skip for t in clause.tokens[group.last : group.last + 3]):
+            return True
+        return any(c.classes & set(_CHANGES) and 0 <= c.first - group.last <= 3 for c in cues)
+
+    def _negated_value(self, measure: Measure, sign: str | None, cues: list[_Cue]) -> str | None:
+        if sign is not None:
+            # "without RAPD" is a normal pupil; "no weakness" normal strength.
+            return "normal" if sign == "abnormal" else "absent"
+        if measure.negated == "absent" and any(
+            c.classes & {"restrictions", "negated_restrictions", "support"} for c in cues
+        ):
+            # "could not speak clearly", "inability to walk long distances",
+            # "could not walk without crutches"
+            return "abnormal"
+        return measure.negated
+
+    def _valued(
+        self, clause: _Clause, cues: list[_Cue], measure: Measure, group: _Group, sign: str | None
+    ) -> list[tuple[str, _Cue | None]]:
+        """Value words owned by the group, nearest first."""
+        stop = next(
+            (i for i, t in enumerate(clause.tokens) if t.text == _OTHERWISE and i >= group.last),
+            len(clause.tokens),
+        )
+        ranked: list[tuple[int, int, str, _Cue]] = []
+        for cue in cues:
+            if cue.first >= stop:
+                continue  # "-2 abduction OS, otherwise full": the exception is the finding
+            word = self._value_of(cue, measure, group, sign)
+            if word is None:
+                continue
+            if self._cue_negated(clause, cue):
+                if word not in _NEGATED_STATE:
+                    continue  # "without a discernible limp": the other words decide
+                word = _NEGATED_STATE[word]
+            ranked.append((_distance(cue, group), _PRIORITY.get(word, 9), word, cue))
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        result: list[tuple[str, _Cue | None]] = [(word, cue) for _, _, word, cue in ranked]
+        return result if measure.eye else result[:1]
+
+    def _value_of(
+        self, cue: _Cue, measure: Measure, group: _Group, sign: str | None
+    ) -> str | None:
+        words = cue.classes & _VALUE_CLASSES
+        if not words:
+            return None
+        word = min(words, key=lambda w: _PRIORITY.get(w, 8))
+        if word in _DIRECTIONS:
+            if measure.kind == "lab":
+                return None  # "the increasing of the blood glucose" is not a reading
+            prenominal = cue.last == group.first
+            # "weakness decreased", "urgency is less frequent": less of a bad sign
+            polarity = "negative" if sign == "abnormal" else measure.polarity
+            good = (word == "increase") == (polarity == "positive")
+            if polarity == "neutral" or (prenominal and not good):
+                return "abnormal"  # "reduced weight", "increased RNFL thickness"
+            return "improved" if good else "worsened"
+        if sign is not None and word == "present":
+            return sign
+        if measure.kind == "symptom" and word == "abnormal":
+            return "present"  # "severe pain": a symptom is there or not
+        if sign is not None and word == "absent":
+            return "improved"  # "the disc edema had resolved", "no longer needs a catheter"
+        return word
+
+    def _cue_negated(self, clause: _Clause, cue: _Cue) -> bool:
+        return any(
+            "negators" in n.classes
+            and n.last <= cue.first
+            and cue.first - n.last <= 2
+            and all(t.word for t in clause.tokens[n.last : cue.first])
+            for n in clause.cues
+        )
+
+    def _fallback(
+        self,
+        clause: _Clause,
+        group: _Group,
+        measure: Measure,
+        *,
+        sign: str | None,
+        cues: list[_Cue],
+    ) -> tuple[str, _Cue | None] | None:
+        """What the trigger itself implies, then words that assert an ability."""
+        if sign is not None:
+            return (sign, None)  # "fed via a feeding tube", "her head hangs down"
+        if measure.kind in ("ability", "function"):
+            helped = [
+                c
+                for c in cues
+                if not self._cue_negated(clause, c)
+                and (
+                    ("support" in c.classes and measure.kind == "ability")
+                    # "could barely lift his head", "spoke only in phrases": next to the verb
+                    or (
+                        "restrictions" in c.classes
+                        and (c.last <= max(group.first, 1) or 0 <= c.first - group.last <= 1)
+                    )
+                )
+            ]
+            if helped:
+                # "could stand by 2 caregivers' support" then, "can stand with help" now
+                return ("improved" if clause.has("present_tense") else "abnormal", helped[0])
+            able = [c for c in cues if "ability" in c.classes]
+            if not able and measure.kind == "ability":
+                # "can walk longer and go up and down the steps": one modal, two verbs
+                able = [
+                    c
+                    for c in clause.cues
+                    if "ability" in c.classes
+                    and c.last <= group.first
+                    and not self._cue_negated(clause, c)
+                ]
+            if able:
+                return ("improved", able[-1])
+        if measure.kind == "symptom":
+            return ("present", None)
+        return None
+
+    # -- clauses without a trigger of their own -----------------------------------
+    def _generic_labs(self, clause: _Clause, claimed: set[Span | None]) -> list[_Draft]:
+        """ "serum ferritin was 250 ng/mL": a laboratory value of a test not in the list."""
+        drafts = []
+        claimed_starts = {span[0] for span in claimed if span is not None}
+        for q in self._all_quantities(clause):
+            if q.unit not in _LAB_UNITS or q.start in claimed_starts:
+                continue
+            if any(
+                q.unit in self.vocab.measures[m].units for g in clause.groups for m in g.measures
+            ):
+                continue  # a known test of the clause takes it
+            name = _lab_name(clause.tokens, q.token, self.vocab.words)
+            if name is None:
+                continue
+            draft = _Draft(
+                name, q.start, value=q.value, unit=q.unit, grade=q.grade, detail=_detail(clause)
+            )
+            draft.spans["value"] = (q.start, q.end)
+            if self._baseline_number(clause, q.token):
+                draft.time_hint = "baseline"
+            drafts.append(draft)
+        return drafts
+
+    def _ellipsis(self, clause: _Clause, previous: list[_Group]) -> list[_Draft]:
+        """ "He couldn't speak before and now he can": the second clause's finding."""
+        before = clause.has("before") or _BEFORE_AT_END.search(clause.text) is not None
+        if not (before or clause.has("now")):
+            return self._other_eye(clause, previous)
+        negators = [c for c in clause.cues if "negators" in c.classes]
+        changes = [c for c in clause.cues if c.classes & set(_CHANGES)]
+        able = [c for c in clause.cues if "ability" in c.classes]
+        drafts = []
+        for group in previous:
+            for name in group.measures:
+                measure = self.vocab.measures[name]
+                if measure.kind == "lab" or measure.label_only:
+                    continue
+                cue: _Cue
+                value: str | None
+                if negators:
+                    value, cue = self._negated_value(measure, None, clause.cues), negators[0]
+                elif changes:
+                    cue = changes[0]
+                    value = min(cue.classes & set(_CHANGES), key=lambda w: _PRIORITY[w])
+                elif able:
+                    value, cue = "improved", able[0]
+                elif not before:
+                    # "... could not feed himself, and now he does": the contrast says it
+                    cue = next(c for c in clause.cues if "now" in c.classes)
+                    value = "improved"
+                else:
+                    continue
+                if value is None:
+                    continue
+                draft = _Draft(
+                    name,
+                    cue.start,
+                    value_word=value,
+                    detail=_detail(clause),
+                    time_hint="baseline" if before else None,
+                    timed=True,
+                )
+                draft.spans["value"] = (cue.start, cue.end)
+                drafts.append(draft)
+        return drafts
+
+    def _other_eye(self, clause: _Clause, previous: list[_Group]) -> list[_Draft]:
+        """ "... recovered in the left eye, but the right eye remained unchanged"."""
+        whole = _Group([_Trigger("", "", 0, 0, clause.start, clause.start)], 0, len(clause.tokens))
+        eyes = self._eyes(clause, whole)
+        drafts: list[_Draft] = []
+        if len(eyes) != 1:
+            return drafts
+        for group in previous:
+            for name in group.measures:
+                measure = self.vocab.measures[name]
+                words = [
+                    (word, cue)
+                    for cue in _override(clause.cues, self._own_cues(clause, name))
+                    if (word := self._value_of(cue, measure, whole, None)) is not None
+                    and not self._cue_negated(clause, cue)
+                ]
+                if not measure.eye or not words:
+                    continue
+                word, cue = min(words, key=lambda w: _PRIORITY.get(w[0], 9))
+                draft = _Draft(name, cue.start, value_word=word, detail=_detail(clause))
+                draft.spans["value"] = (cue.start, cue.end)
+                draft.eye, draft.eye_explicit = eyes[0][2], True
+                draft.spans["eye"] = eyes[0][:2]
+                drafts.append(draft)
+        return drafts
+
+    def _topic(self, clause: _Clause, name: str, *, header: bool) -> list[_Draft]:
+        """A clause under a label: "Motility: full OD"; "Walking: ...; has improved"."""
+        measure = self.vocab.measures[name]
+        group = _Group(
+            [_Trigger(name, "", 0, 0, clause.start, clause.start)], 0, len(clause.tokens)
+        )
+        if header:
+            quantities = [q for q in self._all_quantities(clause) if q.unit in measure.units]
+            if quantities:
+                return self._numeric(clause, group, measure, quantities)
+        stop = next(
+            (i for i, t in enumerate(clause.tokens) if t.text == _OTHERWISE), len(clause.tokens)
+        )
+        local = self._own_cues(clause, name)
+        words = []
+        for cue in _override(clause.cues, local):
+            word = self._value_of(cue, measure, group, None) if cue.first < stop else None
+            if word is not None and self._cue_negated(clause, cue):
+                word = _NEGATED_STATE.get(word)
+            if word is not None:
+                words.append((word, cue))
+        negators = [c for c in clause.cues if "negators" in c.classes]
+        if not words and header and negators:
+            value = self._negated_value(measure, None, clause.cues)
+            if value is not None:
+                words = [(value, negators[0])]
+        if not words and header:
+            fallback = self._fallback(clause, group, measure, sign=None, cues=clause.cues)
+            if fallback is not None and fallback[1] is not None:
+                words = [(fallback[0], fallback[1])]
+        if not words:
+            return []
+        word, cue = min(words, key=lambda w: _PRIORITY.get(w[0], 9))
+        draft = _Draft(name, cue.start, value_word=word, detail=_detail(clause))
+        draft.spans["value"] = (cue.start, cue.end)
+        if measure.eye:
+            self._place_eye(
+                draft, clause, self._eyes(clause, group), (cue.start, cue.end), group=group
+            )
+        else:
+            _set_subject(draft, self._subject(clause, group, measure))
+        return [draft]
+
+    # -- eyes, subjects, layers ---------------------------------------------------
+    def _eyes(self, clause: _Clause, group: _Group) -> list[tuple[int, int, str]]:
+        tokens = clause.tokens
+        start = (
+            tokens[group.scope_first].start
+            if 0 < group.scope_first < len(tokens)
+            else clause.start
+        )
+        end = tokens[group.scope_last].start if group.scope_last < len(tokens) else clause.end
+        text = self.doc.text[start:end]
+        found = [(e.start, e.end, e.laterality) for e in find_eyes(text, start)]
+        for pattern, side in self.vocab.eye_phrases:
+            found += [(start + m.start(), start + m.end(), side) for m in pattern.finditer(text)]
+        return sorted(found)
+
+    def _place_eye(
+        self,
+        draft: _Draft,
+        clause: _Clause,
+        eyes: list[tuple[int, int, str]],
+        span: Span,
+        *,
+        group: _Group,
+    ) -> None:
+        start, end = span
+        chosen = self._paired_eye(clause, start, end) or _nearest_eye(eyes, start, end)
+        if chosen is not None:
+            draft.eye, draft.eye_explicit = chosen[2], True
+            draft.spans["eye"] = (chosen[0], chosen[1])
+        elif any(
+            tuple(t.text for t in clause.tokens[trigger.first : trigger.last])
+            in self.vocab.both_eye_triggers
+            for trigger in group.triggers
+        ):
+            draft.eye, draft.eye_explicit = "both", True  # "pupils were equal", "both discs"
+        else:
+            draft.eye = self.default_eye
+
+    def _paired_eye(self, clause: _Clause, start: int, end: int) -> tuple[int, int, str] | None:
+        """In a list of per-eye values, the eye that belongs to the value at ``[start, end)``.
+
+        "6/17 OD and 17/17 OS", "flat in the right eye and normal in the left": the
+        eye after a value, before the next value, is its own; else the one just before.
+        """
+        whole = _Group([_Trigger("", "", 0, 0, clause.start, clause.start)], 0, len(clause.tokens))
+        eyes = self._eyes(clause, whole)
+        if not eyes:
+            return None
+        values = [(q.start, q.end) for q in self._all_quantities(clause)]
+        values += [
+            (clause.start + m.start(), clause.start + m.end())
+            for m in _FRACTION.finditer(clause.text)
+        ]
+        values += [(c.start, c.end) for c in clause.cues if c.classes & _VALUE_CLASSES]
+        following = min((s for s, _ in values if s >= end), default=clause.end)
+        preceding = max((e for _, e in values if e <= start), default=clause.start)
+        after = [e for e in eyes if end <= e[0] < following]
+        if after and len(self.doc.text[end : after[0][0]].split()) <= 8:
+            return after[0]
+        before = [e for e in eyes if preceding <= e[0] and e[1] <= start]
+        return before[-1] if before else None
+
+    def _body_eye(self, draft: _Draft, clause: _Clause, group: _Group) -> None:
+        """A body finding names an eye only in so many words ("left eye pain")."""
+        for start, end, side in self._eyes(clause, group):
+            quote = self.doc.text[start:end]
+            if "eye" in quote.lower() or quote in ("OD", "OS", "OU"):
+                draft.eye, draft.eye_explicit = side, True
+                draft.spans["eye"] = (start, end)
+                if draft.subject is None and "eye" in quote.lower():
+                    _set_subject(draft, (" ".join(quote.lower().split()), (start, end)))
+                return
+
+    def _subject(self, clause: _Clause, group: _Group, measure: Measure) -> _Subject | None:
+        """The body part: "muscle strength of his waist", "knee pain", "below the abdomen"."""
+        if measure.eye or measure.kind in ("lab", "ability"):
+            return None
+        tokens = clause.tokens
+        words = self.vocab.words
+        modifiers = words["body_modifiers"]
+        own = [t for t in group.triggers if t.measure == measure.name] or group.triggers
+        fixed = {
+            i
+            for t in group.triggers
+            if _GAP not in t.phrase and _BODY_SLOT not in t.phrase
+            for i in range(t.first, t.last)
+        }
+        # "fatigue, urgency and numbness in both hands": the hands are the numbness's
+        limit = min(
+            [t.first for t in group.triggers if t.first > own[-1].first] + [group.scope_last]
+        )
+        window = range(own[0].first + 1, min(limit, own[-1].last + 6))
+        after = [i for i in window if i not in fixed]
+        for i in window:
+            if tokens[i].text in words["subject_prepositions"]:
+                j = i + 2 if i + 1 < len(tokens) and tokens[i + 1].text == "the" else i + 1
+                if j < len(tokens) and tokens[j].word:
+                    k = j + 2 if j + 1 < len(tokens) and tokens[j + 1].text == "level" else j + 1
+                    return " ".join(t.text for t in tokens[i:k]), (
+                        tokens[i].start,
+                        tokens[k - 1].end,
+                    )
+        for i in after:
+            if tokens[i].text in self.body:
+                return _body_phrase(tokens, i, self.body, modifiers)
+            if not tokens[i].word and tokens[i].text != ",":
+                break
+        # Just before the trigger, in the same noun phrase: "left lower limb weakness".
+        i = own[0].first - 1
+        while (
+            i >= max(group.scope_first, own[0].first - 3)
+            and tokens[i].word
+            and (tokens[i].text in self.body or tokens[i].text in modifiers)
+        ):
+            if tokens[i].text in self.body:
+                return _body_phrase(tokens, i, self.body, modifiers)
+            i -= 1
+        return None
+
+    def _rom_subject(self, clause: _Clause, group: _Group) -> _Subject | None:
+        """ "left knee flexion": the joint named last before the movement."""
+        movement = next((p for p in group.phrases if p in ("flexion", "extension")), None)
+        if movement is None:
+            return self._subject(clause, group, self.vocab.measures["range_of_motion"])
+        sentence = next((s for s in self.doc.sentences if s.start <= clause.start <= s.end), None)
+        begin = sentence.start if sentence is not None else clause.start
+        tokens = _tokens(self.doc.text[begin : group.start], begin, ())
+        joints = self.vocab.words["joints"]
+        for i in range(len(tokens) - 1, -1, -1):
+            if tokens[i].text in joints:
+                sided = i > 0 and tokens[i - 1].text in ("left", "right")
+                words = (tokens[i - 1].text if sided else "", tokens[i].text, movement)
+                start = tokens[i - 1].start if sided else tokens[i].start
+                return " ".join(w for w in words if w), (start, group.end)
+        return movement, (group.start, group.end)
+
+    def _layer(self, group: _Group, measure: Measure) -> str | None:
+        return next((measure.layers[p] for p in group.phrases if p in measure.layers), None)
+
+    def _layer_subject(self, clause: _Clause, group: _Group, layer: str) -> _Subject:
+        near = {t.text for t in clause.tokens[group.scope_first : group.scope_last]}
+        words = [str(w) for w in ("average", "mean") if w in near][:1]
+        words.append(layer)
+        if near & {"thickness", "thicknesses"}:
+            words.append("thickness")
+        return " ".join(words), (group.start, group.end)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+_LAB_UNITS = frozenset({"mmol/L", "mg/dL", "ng/mL"})
+
+
+def _lab_name(
+    tokens: Sequence[_Token], index: int, words_of: Mapping[str, frozenset[str]]
+) -> str | None:
+    """The test named before a value, skipping linking words and one apposition."""
+    links, stops, general = words_of["lab_links"], words_of["lab_stops"], words_of["lab_general"]
+    i = index - 1
+    while i >= 0 and (tokens[i].text in links or tokens[i].text in (":", "=")):
+        i -= 1
+    if i >= 0 and tokens[i].text == ",":
+        j = i - 1
+        while j >= 0 and i - j <= 12 and tokens[j].text != ",":
+            j -= 1
+        if j < 0 or tokens[j].text != ",":
+            return None
+        i = j - 1  # ", a biomarker of axonal injury,"
+    words: list[str] = []
+    while i >= 0 and tokens[i].word and tokens[i].text not in stops and len(words) < 6:
+        words.insert(0, tokens[i].text)
+        i -= 1
+    if not words or all(w in general for w in words) or not words[-1].isalpha():
+        return None
+    name = "_".join(words)
+    return name if _SNAKE.fullmatch(name) else None
+
+
+_GradeHit = tuple[int, int, str | None, float | None]  # start, end, grade text, value
+_Subject = tuple[str, Span]  # "left leg" and the words it was read from
+
+
+def _hit(
+    m: re.Match[str],
+    base: int,
+    grade: str | None,
+    value: float | None = None,
+    *,
+    group: str | int = "v",
+) -> _GradeHit:
+    return (base + m.start(group), base + m.end(group), grade, value)
+
+
+def _refined(matches: list[_Match], measures: Mapping[str, Measure]) -> list[_Match]:
+    """ "the blood glucose two hours after meal": the narrower measure takes both."""
+    out = list(matches)
+    for narrow in matches:
+        parent = measures[next(iter(narrow.labels))].refines
+        if parent is None:
+            continue
+        for general in matches:
+            if general.labels != {parent} or general not in out or narrow not in out:
+                continue
+            gap = (
+                narrow.first - general.last
+                if narrow.first >= general.last
+                else general.first - narrow.last
+            )
+            if 0 <= gap <= 4:
+                out.remove(general)
+                out.remove(narrow)
+                out.append(
+                    _Match(
+                        min(narrow.first, general.first),
+                        max(narrow.last, general.last),
+                        narrow.labels,
+                        narrow.words,
+                    )
+                )
+    return sorted(out, key=lambda m: m.first)
+
+
+def _override(general: list[_Cue], specific: list[_Cue]) -> list[_Cue]:
+    """A measure's own value words replace the general ones they overlap."""
+    kept = [c for c in general if not any(c.first < s.last and s.first < c.last for s in specific)]
+    return sorted(kept + specific, key=lambda c: c.first)
+
+
+def _distance(cue: _Cue, group: _Group) -> int:
+    if cue.last <= group.first:
+        return group.first - cue.last
+    if cue.first >= group.last:
+        return cue.first - group.last
+    return 0
+
+
+def _unbracket(text: str) -> str:
+    """Brackets blanked out, offsets kept: "GMFCS (...) level was 5"."""
+    return _BRACKETED.sub(lambda m: " " * len(m.group()), text)
+
+
+def _detail(clause: _Clause) -> str:
+    return " ".join(clause.text.split())[:160]
+
+
+def _body_phrase(
+    tokens: Sequence[_Token], i: int, body: frozenset[str], modifiers: frozenset[str]
+) -> _Subject:
+    """The body part at token ``i`` with its modifiers and coordinated parts."""
+    first = i
+    while first > 0 and tokens[first - 1].word and tokens[first - 1].text in modifiers:
+        first -= 1
+    last = i + 1
+    while last + 1 < len(tokens) and tokens[last].text in (",", "and"):
+        j = last + 1
+        while j < len(tokens) and tokens[j].word and tokens[j].text in modifiers:
+            j += 1
+        if (
+            j < len(tokens)
+            and tokens[j].text in body
+            and (j + 1 >= len(tokens) or tokens[j + 1].text not in body)
+        ):
+            last = j + 1
+            continue
+        break
+    text = " ".join(t.text for t in tokens[first:last]).replace(" ,", ",")
+    return text, (tokens[first].start, tokens[last - 1].end)
+
+
+def _set_subject(draft: _Draft, found: _Subject | None) -> None:
+    if found is not None:
+        draft.subject, draft.spans["subject"] = found
+
+
+def _nearest_eye(
+    eyes: list[tuple[int, int, str]], start: int, end: int
+) -> tuple[int, int, str] | None:
+    """The eye named at or right after a value ("14 mmHg OD"), else the nearest before."""
+    candidates = []
+    for e in eyes:
+        if e[0] >= end:
+            candidates.append((e[0] - end, 0, e))
+        elif e[1] <= start:
+            candidates.append((start - e[1], 1, e))
+        else:
+            candidates.append((0, 0, e))
+    return min(candidates)[2] if candidates else None
+
+
+def _tidy(drafts: list[_Draft]) -> list[_Draft]:
+    """One finding per thing said: drop restatements within a sentence."""
+    numeric = {(d.measure, d.clause) for d in drafts if d.numeric}
+    explicit = {d.measure for d in drafts if d.eye_explicit and d.value_word is None}
+    both = {(d.measure, d.value_word) for d in drafts if d.eye == "both" and d.value_word}
+    subjects: dict[tuple[Any, ...], set[str | None]] = {}
+    for d in drafts:
+        subjects.setdefault(_loose(d), set()).add(d.subject)
+    out: list[_Draft] = []
+    said: set[tuple[Any, ...]] = set()
+    for d in drafts:
+        if (
+            d.value_word is not None
+            and (d.measure, d.clause) in numeric
+            and d.time_hint is None
+            and (d.value_word not in (*_CHANGES, "normal"))
+        ):
+            continue  # "still thickened ... 118 um": the number is the finding
+        if d.value_word is not None and not d.eye_explicit and d.measure in explicit:
+            continue  # "mildly impaired; 14 plates in the right eye and 15 in the left"
+        if d.eye in ("right", "left") and (d.measure, d.value_word) in both:
+            continue  # "normal in both eyes with a normal N95 in the right eye"
+        if d.subject is None and len(subjects[_loose(d)]) > 1:
+            continue  # the same finding told once more with its body part
+        key = (*_loose(d), d.subject)
+        topic = (d.measure, d.eye, d.subject, d.time_hint)
+        if key in said or (d.value_word is not None and topic in said and not d.timed):
+            continue  # "didn't eat well before, because he couldn't chew"
+        said.add(key)
+        if d.value_word is not None:
+            said.add(topic)
+        out.append(d)
+    return out
+
+
+def _loose(d: _Draft) -> tuple[Any, ...]:
+    return (d.measure, d.eye, d.value_word, d.value, d.unit, d.grade, d.time_hint, d.layer)
+
+
+def _mention(draft: _Draft, sentence: Sentence) -> FindingMention:
+    return FindingMention(
+        measure=draft.measure,
+        sentence=sentence.index,
+        position=draft.position,
+        eye=draft.eye,
+        subject=draft.subject,
+        status=draft.value_word if draft.value_word in _STATUSES else None,
+        change=draft.value_word if draft.value_word in _CHANGES else None,
+        value=draft.value,
+        unit=draft.unit,
+        grade=draft.grade,
+        layer=draft.layer,
+        detail=draft.detail,
+        time_hint=draft.time_hint,
+        spans=dict(draft.spans),
+    )
