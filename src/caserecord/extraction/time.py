@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import ValidationError
+
 from caserecord.errors import TimelineError
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
@@ -423,7 +425,20 @@ class TimeContext:
     def to_case_time(
         self, mention: TimeMention, previous: CaseTime | None = None, *, before_day0: bool = False
     ) -> CaseTime | None:
-        """The case time a mention stands for, or None when it cannot be placed."""
+        """The case time a mention stands for, or None when it cannot be placed.
+
+        Text can state any number ("within 180138085995 hours"); a time the
+        timeline refuses as implausible is not a time of this case, so it is
+        not placed rather than allowed to raise.
+        """
+        try:
+            return self._case_time(mention, previous, before_day0)
+        except (ValidationError, TimelineError, ValueError, OverflowError):
+            return None
+
+    def _case_time(
+        self, mention: TimeMention, previous: CaseTime | None, before_day0: bool
+    ) -> CaseTime | None:
         if mention.relation == "phase" and mention.phase is not None:
             return CaseTime(phase=mention.phase)
         if mention.relation == "now":
@@ -431,10 +446,7 @@ class TimeContext:
         if mention.relation == "date" and mention.date is not None:
             if self.anchor_date is None:
                 return None
-            try:
-                return CaseTime.from_dates(mention.date, self.anchor_date)
-            except (TimelineError, ValueError):
-                return None
+            return CaseTime.from_dates(mention.date, self.anchor_date)
         if mention.value is None or mention.unit is None:
             return None
         if mention.relation in ("before_now", "duration"):

@@ -1,0 +1,1530 @@
+"""Diagnoses (conditions) of the case: name, side, cause and onset.
+
+Conditions are found three ways, all driven by ``data/conditions.json``:
+
+1. a vocabulary of the diagnoses of the genre (optic nerve injury and
+   atrophy, LHON, glaucoma, AMD, cerebral palsy, spinal cord injury, MS,
+   diabetes...), with spellings, synonyms ("atrophy of the optic nerve")
+   and abbreviations ("LHON", "AMD") -- the disease names of ICD-10
+   chapters VII (eye) and VI (nervous system) as case narratives write
+   them;
+2. general head nouns with their modifiers ("... fracture", "... palsy",
+   "... syndrome", "... atrophy"), so unseen conditions are caught
+   ("a left medial orbital wall fracture", "adrenal insufficiency");
+3. the noun phrase after a diagnosis cue ("diagnosed with X",
+   "Diagnosis: X") when neither of the above knows it.
+
+A mention is dropped when it is negated ("no history of glaucoma"), a
+relative's ("his mother had glaucoma"), general talk that is not about
+this patient ("Optic atrophy has been considered an incurable eye
+condition"), part of a name ("Early Treatment Diabetic Retinopathy
+Study"), or a complication told after the treatment (an adverse event,
+not a diagnosis).  Repeats of a condition merge into one, named by its
+most specific mention.
+
+Side, cause and onset come from the mention's own words first ("optic
+neuropathy OS", "injury from a climbing accident 18 months prior to
+treatment", "born with encephalopathy"), then from the story: an eye
+disease without a side takes the eye the story speaks of first, the main
+condition takes the first stated cause and onset of the history ("four
+months ago due to a serious car accident"), traumatic conditions take the
+accident, hereditary ones the mutation found.  Every span indexes the
+original text; every pattern is bounded, so a pass is linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from caserecord.extraction._data import load_json
+from caserecord.extraction._document import Document, Sentence, split_clauses
+from caserecord.extraction._mentions import ConditionMention, PatientMention, Span
+from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction.demographics import _validated, extract_patient, first_patient_end
+from caserecord.extraction.eyes import find_eyes
+from caserecord.extraction.time import TimeMention, find_times
+from caserecord.timeline import TimeUnit
+
+__all__ = ["extract_conditions"]
+
+_SOURCE = "conditions.json"
+_SCHEMA = {  # every key but "conditions", which _check_conditions reads
+    "heads": "str_list",
+    "head_tags": "list_map",
+    "weak_modifiers": "str_list",
+    "strip_modifiers": "str_list",
+    "merge_modifiers": "str_list",
+    "known_modifiers": "str_list",
+    "stop_words": "str_list",
+    "anatomy": "str_list",
+    "joints": "str_list",
+    "injured_organs": "str_map",
+    "injury_verbs": "str_list",
+    "diagnosis_cues": "str_list",
+    "diagnosis_header_keys": "str_list",
+    "skip_header_keys": "str_list",
+    "negation_cues": "str_list",
+    "negation_after": "str_list",
+    "family_cues": "str_list",
+    "family_owners": "str_list",
+    "eponym_heads": "str_list",
+    "context_before_blockers": "str_list",
+    "context_after_blockers": "str_list",
+    "generic_verbs": "str_list",
+    "generic_cues": "str_list",
+    "patient_refs": "str_list",
+    "cause_cues": "str_list",
+    "weak_cause_cues": "str_list",
+    "not_cause_before": "str_list",
+    "empty_values": "str_list",
+    "backward_cause_cues": "str_list",
+    "cause_heads": "str_list",
+    "trauma_heads": "str_list",
+    "fall_verbs": "str_list",
+    "cause_strip": "str_list",
+    "cause_stops": "str_list",
+    "mutation_verbs": "str_list",
+    "as_a_result_sources": "str_list",
+    "onset_cues": "str_list",
+    "visit_words": "str_list",
+    "treatment_words": "str_list",
+    "post_treatment_words": "str_list",
+    "extra_both_eyes": "str_list",
+    "body_sides": "str_map",
+    "body_sites": "str_list",
+}
+_TAGS = frozenset({"eye", "lateral", "trauma", "hereditary", "sign", "birth"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One condition of the vocabulary."""
+
+    name: str
+    tags: frozenset[str]
+
+
+def _check_conditions(entries: object) -> list[_Entry]:
+    def fail(problem: str) -> RuntimeError:
+        return RuntimeError(f"caserecord rule file data/{_SOURCE}: {problem}")
+
+    if not isinstance(entries, list) or not entries:
+        raise fail("'conditions' must be a non-empty list of objects")
+    checked: list[_Entry] = []
+    for index, entry in enumerate(entries):
+        where = f"conditions[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise fail(f"{where} must be an object with a 'name'")
+        unknown = set(entry) - {"name", "variants", "synonyms", "abbreviations", "tags"}
+        if unknown:
+            raise fail(f"{where} ({entry['name']}): unknown keys {sorted(unknown)}")
+        if entry["name"] != entry["name"].lower().strip():
+            raise fail(f"{where}: name {entry['name']!r} must be lower case")
+        variants = entry.get("variants", [])
+        if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+            raise fail(f"{where} ({entry['name']}): 'variants' must be a list of phrases")
+        for key in ("synonyms", "abbreviations"):
+            table = entry.get(key, {})
+            if not isinstance(table, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+            ):
+                raise fail(f"{where} ({entry['name']}): {key!r} must map a phrase to a name")
+        tags = entry.get("tags", [])
+        if not isinstance(tags, list) or not set(tags) <= _TAGS:
+            raise fail(
+                f"{where} ({entry['name']}): tags must be among {sorted(_TAGS)} (got {tags!r})"
+            )
+        checked.append(_Entry(entry["name"], frozenset(tags)))
+    return checked
+
+
+_RAW = load_json(_SOURCE)
+_DATA: dict[str, Any] = _validated(
+    {k: v for k, v in _RAW.items() if k != "conditions"}, _SOURCE, _SCHEMA
+)
+_ENTRIES = _check_conditions(_RAW.get("conditions"))
+
+_I = re.IGNORECASE
+
+
+def _words(words: Iterable[str]) -> str:
+    """Alternation of phrases, longest first; spaces match 1-3 blanks."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in ordered)
+
+
+def _set(key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _DATA[key])
+
+
+# -- words --------------------------------------------------------------------------------
+
+# A word, hyphenated compounds and a possessive ’s included ("age-related",
+# "C5-C6", "Leber’s").  Bounded pieces, one separator per piece: no input
+# can make it backtrack.
+_WORD = re.compile(
+    r"[^\W_]{1,40}(?:['’][A-Za-z]{1,2}\b)?"
+    r"(?:[-\u2010\u2011][^\W_]{1,30}(?:['’][A-Za-z]{1,2}\b)?){0,5}"
+)
+_CODE_SUFFIX = re.compile(r"[-\u2010\u2011]\d{1,4}$")  # "Injury-02"
+_NOT_ALNUM = re.compile(r"[\W_]")
+
+
+def _norm(word: str) -> str:
+    return _NOT_ALNUM.sub("", _CODE_SUFFIX.sub("", word).lower())
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    norm: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def _tokens(text: str, offset: int = 0) -> list[_Word]:
+    return [
+        _Word(offset + m.start(), offset + m.end(), m.group(), _norm(m.group()))
+        for m in _WORD.finditer(text)
+    ]
+
+
+# -- the vocabulary index -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Sense:
+    entry: int  # index into _ENTRIES, or -1 for a general head noun
+    display: str
+
+
+def _index() -> tuple[dict[str, _Sense], dict[str, _Sense], int]:
+    phrases: dict[str, _Sense] = {}
+    longest = 1
+    for number, raw in enumerate(_RAW["conditions"]):
+        spellings = [(v, v) for v in [raw["name"], *raw.get("variants", [])]]
+        spellings += list(raw.get("synonyms", {}).items())
+        for spelling, display in spellings:
+            words = _tokens(spelling)
+            key = "".join(w.norm for w in words)
+            longest = max(longest, len(words))
+            for form in _plurals(key):
+                phrases.setdefault(form, _Sense(number, display.lower()))
+    abbreviations = {
+        abbr: _Sense(number, display.lower())
+        for number, raw in enumerate(_RAW["conditions"])
+        for abbr, display in raw.get("abbreviations", {}).items()
+    }
+    return phrases, abbreviations, min(longest, 8)
+
+
+def _plurals(key: str) -> list[str]:
+    forms = [key, key + "s", key + "es"]
+    if key.endswith("y"):
+        forms.append(key[:-1] + "ies")
+    return forms
+
+
+_PHRASES, _ABBREVIATIONS, _LONGEST = _index()
+_HEADS = _set("heads")
+_HEAD_TAGS = {k.lower(): frozenset(v) for k, v in _DATA["head_tags"].items()}
+_STOP = _set("stop_words")
+_WEAK = _set("weak_modifiers")
+_STRIP = _set("strip_modifiers")
+_KNOWN = _set("known_modifiers")
+_MERGE_MODIFIERS = _set("merge_modifiers")
+_EPONYM_HEADS = _set("eponym_heads")
+_SIDES = {"left": "left", "right": "right", "bilateral": "both", "bilaterally": "both"}
+# Words that give a side in a name: "left medial orbital wall fracture", "left-sided".
+_SIDED = {**_SIDES, "left-sided": "left", "right-sided": "right"}
+_ARTICLES = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "my"})
+
+# -- patterns around a mention ----------------------------------------------------------------
+
+_ANATOMY = _words(_DATA["anatomy"])
+_POSTMODIFIER = re.compile(
+    r"\s{1,2}(?P<prep>of|in|involving|extending\s{1,2}(?:through|into|to))\s{1,2}"
+    r"(?P<object>(?:(?:the|his|her|their|both|left|right|bilateral)\s{1,2}){0,2}"
+    r"(?:[a-z][a-z\-]{1,20}\s{1,2}){0,2}?(?:" + _ANATOMY + r")(?:s|es)?)\b"
+)
+_JOINT = re.compile(
+    r"\s{1,2}(?:of|in|for|on)\s{1,2}(?:(?:the|his|her|both)\s{1,2})?"
+    r"(?:(?P<side>left|right|bilateral)\s{1,2})?(?P<joint>" + _words(_DATA["joints"]) + r")\b",
+    _I,
+)
+_GESTATION = re.compile(
+    r"\s{1,2}at\s{1,2}(?P<weeks>\d{1,2})[\s\-]{1,2}weeks?['’]?"
+    r"(?:\s{1,2}of)?\s{1,2}gestation\b",
+    _I,
+)
+_EYE_AFTER = re.compile(
+    r"\s{0,2}(?:\(\s{0,2})?(?P<abbr>OD|OS|OU)\b|\s{1,2}(?:of|in|on|affecting)"
+    r"\s{1,2}(?:the\s|his\s|her\s|their\s)?(?:(?P<side>left|right)|(?P<both>"
+    r"both|either|each))\s{1,2}(?:eyes?|sides?|knees?|hips?|optic\snerves?)\b"
+)
+_PARENTHETICAL = re.compile(r"\s{0,2}\(\s{0,2}(?P<inner>[^()\n]{1,60})\)")
+_INJURY = re.compile(
+    r"\b(?:" + _words(_DATA["injury_verbs"]) + r")\s{1,3}"
+    r"(?:(?:the|his|her|their|its|both)\s{1,3})?(?:(?P<side>left|right)\s{1,3})?"
+    r"(?P<organ>" + _words(_DATA["injured_organs"]) + r")\b",
+    _I,
+)
+
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:" + _words(_DATA["negation_cues"]) + r")\b[:\-]?"
+    r"(?:\s{1,3}[\w\-’']{1,25}){0,4}\s{0,3}$",
+    _I,
+)
+_NEGATION_AFTER = re.compile(r"\s{1,3}(?:" + _words(_DATA["negation_after"]) + r")\b", _I)
+# The patient's relatives ("his mother had glaucoma", "family history of"), not the
+# narrator's: in "my father was diagnosed with ALS" the father is the patient.
+_FAMILY_BEFORE = re.compile(
+    r"(?:\b(?:" + _words(_DATA["family_owners"]) + r")\s{1,3}(?:[\w\-]{1,20}\s{1,3})?"
+    r"(?:" + _words(_DATA["family_cues"]) + r")(?:['’]s)?|\bfamily\s{1,3}history)\b"
+    r"(?:\s{1,3}[\w\-’']{1,25}){0,4}\s{0,3}$",
+    _I,
+)
+_BLOCK_BEFORE = re.compile(
+    r"\b(?:" + _words(_DATA["context_before_blockers"]) + r")"
+    r"\s{1,3}(?:(?:the|a|an)\s{1,3})?$",
+    _I,
+)
+_BLOCK_AFTER = re.compile(r"\s{1,3}(?:" + _words(_DATA["context_after_blockers"]) + r")\b", _I)
+_DIAGNOSIS_BEFORE = re.compile(
+    r"\b(?:" + _words(_DATA["diagnosis_cues"]) + r")\s{0,3}[:\-]?"
+    r"\s{0,3}(?:(?:an?|the|that|of)\s{1,3})?[\"“«'‘]?\s{0,2}$",
+    _I,
+)
+_DIAGNOSIS_NP = re.compile(
+    r"\b(?:diagnosed\s{1,3}(?:(?:him|her|them)\s{1,3})?(?:with|as\s{1,3}having|as|to\s{1,3}have|to)"
+    r"|diagnosis\s{1,3}(?:is|was|of))\s{1,3}(?:(?:an?|the)\s{1,3})?[\"“«'‘]?\s{0,2}"
+    r"(?P<np>[A-Za-z][^,.;:()\"”»\n]{2,80})",
+    _I,
+)
+_NP_STOP = re.compile(
+    r"\s(?:and|which|who|that|in|at|on|since|after|when|due|because|as|with|"
+    r"by|following|for|from|but|while|whilst|during|secondary|caused|is|was|"
+    r"were|are|has|had|last|this|earlier|ago|previously|recently|years?|months?)\b",
+    _I,
+)
+_GENERIC_VERB = re.compile(
+    r"\s{0,3}(?:\([^()]{0,60}\)\s{0,3})?(?:" + _words(_DATA["generic_verbs"]) + r")\b", _I
+)
+_GENERIC_CUE = re.compile(r"\b(?:" + _words(_DATA["generic_cues"]) + r")\b", _I)
+_PATIENT_REF = re.compile(
+    r"\b(?:" + _words(_DATA["patient_refs"]) + r")\b|\b\d{1,3}[\s\-]{1,2}"
+    r"(?:years?|months?)[\s\-]{1,2}old\b",
+    _I,
+)
+_LEADING_ARTICLE = re.compile(r"\s{0,3}(?:(?:the|a|an)\s{1,3})?$", _I)
+_POST_TREATMENT = re.compile(
+    r"\b(?:after|following|post)\s{1,3}(?:[\w\-’']{1,25}\s{1,3}){0,3}?(?:"
+    + _words(_DATA["post_treatment_words"])
+    + r")\b|\bpost[\-\s]?(?:operati\w{0,8}|op|"
+    r"treatment|transplant\w{0,8}|injection|infusion)\b",
+    _I,
+)
+_INDICATION_BEFORE = re.compile(r"\bfor\s{1,3}(?:(?:the|his|her|their)\s{1,3})?$", _I)
+_TREATMENT_WORD = re.compile(r"\b(?:" + _words(_DATA["treatment_words"]) + r")\b", _I)
+_VISIT = re.compile(r"\b(?:" + _words(_DATA["visit_words"]) + r")\b", _I)
+_ONSET_CUE = re.compile(r"\b(?:" + _words(_DATA["onset_cues"]) + r")", _I)
+
+_CAUSE_STRONG = re.compile(r"\b(?P<cue>" + _words(_DATA["cause_cues"]) + r")\s{1,3}", _I)
+_CAUSE_WEAK = re.compile(r"\b(?P<cue>" + _words(_DATA["weak_cause_cues"]) + r")\s{1,3}", _I)
+_CAUSE_BACKWARD = re.compile(
+    r"\b(?P<cue>" + _words(_DATA["backward_cause_cues"]) + r")\s{1,3}", _I
+)
+_CAUSE_HEAD = re.compile(r"\b(?:" + _words(_DATA["cause_heads"]) + r")\b", _I)
+_TRAUMA_HEAD = re.compile(r"\b(?:" + _words(_DATA["trauma_heads"]) + r")\b", _I)
+_FALL = re.compile(
+    r"\b(?:" + _words(_DATA["fall_verbs"]) + r")(?:\s{1,3}down)?\s{1,3}"
+    r"(?:from|off|onto|on|into|down)\s{1,3}",
+    _I,
+)
+# A run of blanks is a time phrase taken out by _blank_times: the cause ends there.
+_CAUSE_STOP = re.compile(r"[.;:!?\n]|,\s|\s{3}|\s(?:" + _words(_DATA["cause_stops"]) + r")\b", _I)
+_NOT_CAUSE_BEFORE = re.compile(r"\b(?:" + _words(_DATA["not_cause_before"]) + r")\s{1,3}$", _I)
+_EMPTY = _set("empty_values")
+_FALL_STOP = re.compile(r"\sto\b", _I)
+_CAUSE_STRIP = re.compile(r"^(?:(?:" + _words(_DATA["cause_strip"]) + r")\s{1,3}){1,4}", _I)
+_AS_A_RESULT = re.compile(r"\bas\s{1,3}a\s{1,3}result\b(?!\s{1,3}of)", _I)
+_AS_A_RESULT_SOURCE = re.compile(
+    r"\b(?:" + _words(_DATA["as_a_result_sources"]) + r")\s{1,3}"
+    r"(?:(?:the|a|an)\s{1,3})?(?:medical\s{1,3})?",
+    _I,
+)
+# A full stop inside a variant name ("m.11778G>A") does not end the phrase.
+_MUTATION = re.compile(
+    r"\b(?:" + _words(_DATA["mutation_verbs"]) + r")\s{1,3}"
+    r"(?P<what>(?:[^.;\n]|\.(?=\S)){0,80}?\bmutat(?:ion|ions|ed)\b"
+    r"(?:[^.;,\n]|\.(?=\S)){0,60})",
+    _I,
+)
+_BODY_SIDE = re.compile(
+    r"\b(?P<side>" + _words(_DATA["body_sides"]) + r")\s{1,3}"
+    r"(?:[a-z]{2,15}\s{1,3}){0,2}?(?:" + _words(_DATA["body_sites"]) + r")\b",
+    _I,
+)
+_BODY_SIDES = {k.lower(): v for k, v in _DATA["body_sides"].items()}
+_DIAGNOSIS_HEADERS = _set("diagnosis_header_keys")
+_EXTRA_BOTH = re.compile(r"\b(?:" + _words(_DATA["extra_both_eyes"]) + r")\b", _I)
+
+_NUM = NUMBER_WORD_PATTERN
+# "Ten years of polyuria": found from the unit word, then the number before it.
+_UNIT_OF = re.compile(
+    r"\b(?P<unit>years?|months?|weeks?|days?)\s{1,3}of\s{1,3}"
+    r"(?!age\b|treatment|therapy|follow|life\b)",
+    _I,
+)
+_NUMBER_BEFORE = re.compile(rf"(?P<num>{_NUM})\s{{1,3}}$")
+_SINCE_AGE = re.compile(
+    r"\b(?:since|from|at)\s{1,3}(?:(?:he|she|the\s{1,3}patient|the\s{1,3}child)\s{1,3}was\s{1,3}"
+    rf"|the\s{{1,3}}age\s{{1,3}}of\s{{1,3}})(?:about\s{{1,3}})?(?P<num>{_NUM})"
+    r"(?:[\s\-]{1,2}(?P<unit>years?|months?|weeks?))?(?:[\s\-]{1,2}old)?",
+    _I,
+)
+_BORN_WITH = re.compile(
+    r"\bborn\b(?:\s{1,3}[\w\-’']{1,20}){0,4}?\s{1,3}with\s{1,3}"
+    r"(?:(?:an?|the)\s{1,3})?$",
+    _I,
+)
+_AT_BIRTH = re.compile(r"\b(?:since|from|at)\s{1,3}birth\b|\bcongenital", _I)
+_ONSET_RELATIONS = frozenset({"before_now", "duration", "date"})
+_UNITS = {"y": TimeUnit.YEAR, "m": TimeUnit.MONTH, "w": TimeUnit.WEEK, "d": TimeUnit.DAY}
+_MONTHS_PER = {
+    TimeUnit.YEAR: 12.0,
+    TimeUnit.MONTH: 1.0,
+    TimeUnit.WEEK: 12 / 52.18,
+    TimeUnit.DAY: 12 / 365.25,
+}
+
+
+# -- one sentence and what the rules ask of it --------------------------------------------------
+
+# Time phrases need a digit or a unit word: other sentences skip the time rules.
+_MAY_HOLD_TIME = re.compile(r"[0-9]|\b(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)\b", _I)
+
+
+class _Context:
+    """A sentence with its facts, each computed once and only when a rule asks."""
+
+    def __init__(self, sentence: Sentence) -> None:
+        self.sentence = sentence
+        self.text = sentence.text
+        self.offset = sentence.start
+        self.refers = _PATIENT_REF.search(self.text) is not None
+        self.generic = not self.refers and _GENERIC_CUE.search(self.text) is not None
+        self.post_treatment = _POST_TREATMENT.search(self.text) is not None
+        self.mentions: list[_Found] = []
+        self._starts: list[int] = []
+        self._ends: dict[int, _Found] = {}
+        self._times: list[TimeMention] | None = None
+        self._blanked: str | None = None
+        self._clauses: list[Span] | None = None
+        self._clause_starts: list[int] = []
+        self.onsets: dict[bool, list[TimeMention]] = {}  # see _onset_times
+
+    @property
+    def times(self) -> list[TimeMention]:
+        if self._times is None:
+            self._times = []
+            if _MAY_HOLD_TIME.search(self.text):
+                try:
+                    self._times = find_times(self.text, self.offset)
+                except (ValueError, ArithmeticError):  # pragma: no cover - lenient rules
+                    self._times = []
+        return self._times
+
+    @property
+    def blanked(self) -> str:
+        """The text with time phrases blanked: "accident 18 months ago" ends at "accident"."""
+        if self._blanked is None:
+            chars = list(self.text)
+            for time in self.times:
+                for position in range(time.start - self.offset, time.end - self.offset):
+                    if not chars[position].isspace():
+                        chars[position] = " "
+            self._blanked = "".join(chars)
+        return self._blanked
+
+    def clause(self, position: int) -> Span:
+        """The clause holding ``position`` (absolute), split at ';', ', and', ' but '."""
+        if self._clauses is None:
+            self._clauses = split_clauses(self.text, self.offset) or [
+                (self.offset, self.offset + len(self.text))
+            ]
+            self._clause_starts = [start for start, _ in self._clauses]
+        index = max(0, bisect_right(self._clause_starts, position) - 1)
+        return self._clauses[index]
+
+    def window(self, position: int, radius: int) -> tuple[int, int]:
+        """A stretch of the mention's clause around ``position``, at most ``radius`` each way."""
+        start, end = self.clause(position)
+        return max(start, position - radius), min(end, position + radius)
+
+    def keep(self, mentions: list[_Found]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+        self._ends = {m.end: m for m in self.mentions}
+
+    def mention_between(self, start: int, end: int, *, not_key: str | None) -> _Found | None:
+        """The first mention starting in ``[start, end)`` whose key is not ``not_key``."""
+        index = bisect_left(self._starts, start)
+        while index < len(self.mentions) and self.mentions[index].start < end:
+            if self.mentions[index].key != not_key:
+                return self.mentions[index]
+            index += 1
+        return None
+
+    def mention_ending(self, position: int) -> _Found | None:
+        return self._ends.get(position) or self._ends.get(position - 1)
+
+    def inside_other(self, position: int, mention: _Found) -> bool:
+        """Whether ``position`` falls in the words of a mention other than ``mention``."""
+        index = bisect_right(self._starts, position) - 1
+        return any(
+            m is not mention and m.start <= position < m.end
+            for m in self.mentions[max(0, index - 2) : index + 1]
+        )
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self._starts, end)
+        return any(m.end > start for m in self.mentions[max(0, index - 3) : index])
+
+
+# -- mentions -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """One mention of a condition in one sentence, before merging."""
+
+    key: str
+    name: str
+    start: int
+    end: int
+    context: _Context
+    tags: frozenset[str]
+    modifiers: list[str] = field(default_factory=list)
+    laterality: str | None = None
+    laterality_span: Span | None = None
+    own_side: bool = False  # side read from the mention's own words
+    cause: str | None = None
+    cause_span: Span | None = None
+    onset: TimeMention | None = None
+    at_birth: bool = False
+    diagnosed: bool = False
+    title: bool = False
+
+
+def extract_conditions(doc: Document) -> list[ConditionMention]:
+    """Every diagnosis of the (first) patient of ``doc``, merged, in order of first mention."""
+    patient = extract_patient(doc)
+    limit = first_patient_end(doc)
+    skip = _set("skip_header_keys")
+    contexts = [
+        _Context(s)
+        for s in doc.sentences
+        if s.start < limit and (s.header_key is None or s.header_key.lower() not in skip)
+    ]
+    found: list[_Found] = []
+    for context in contexts:
+        if not context.generic:
+            title = context.sentence.index == 0
+            found.extend(_sentence_mentions(context, patient, title=title))
+    groups = _merge(found)
+    if groups:
+        _story(groups, [c for c in contexts if not c.generic and not c.post_treatment], patient)
+    return [_to_mention(group) for group in groups if _reportable(group)]
+
+
+# -- finding mentions in a sentence ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    first: int  # word index
+    last: int  # word index, inclusive
+    sense: _Sense
+    tags: frozenset[str]
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _hits(words: list[_Word], text: str, offset: int) -> Iterator[_Hit]:
+    """Vocabulary phrases (longest first), abbreviations and head nouns, left to right."""
+    index = 0
+    previous: _Hit | None = None
+    while index < len(words):
+        hit = _vocabulary_hit(words, text, offset, index)
+        if hit is None:
+            word = words[index]
+            sense = _ABBREVIATIONS.get(word.text)
+            if sense is not None and _abbreviation_stands(
+                words, text, offset, index, previous=previous, sense=sense
+            ):
+                hit = _Hit(index, index, sense, _ENTRIES[sense.entry].tags)
+            elif word.norm in _HEADS or word.norm.rstrip("s") in _HEADS:
+                hit = _Hit(index, index, _Sense(-1, word.lower), _HEAD_TAGS.get(word.norm, _NONE))
+        if hit is not None:
+            yield hit
+            previous = hit
+            index = hit.last + 1
+        else:
+            index += 1
+
+
+def _abbreviation_stands(
+    words: list[_Word], text: str, offset: int, index: int, *, previous: _Hit | None, sense: _Sense
+) -> bool:
+    """An abbreviation in brackets must follow its own name: "superoxide dismutase (SOD)" is
+    no septo-optic dysplasia, "optic nerve hypoplasia (ONH)" is the same condition."""
+    before = text[max(0, words[index].start - offset - 3) : words[index].start - offset]
+    if "(" not in before:
+        return True
+    if previous is None or previous.sense.entry != sense.entry:
+        return False
+    gap = text[words[previous.last].end - offset : words[index].start - offset]
+    return len(gap) <= 4
+
+
+def _joined(text: str, offset: int, left: _Word, right: _Word) -> bool:
+    """Whether only blanks (no line break) separate two words."""
+    gap = text[left.end - offset : right.start - offset]
+    return len(gap) <= 3 and not gap.strip() and "\n" not in gap
+
+
+def _vocabulary_hit(words: list[_Word], text: str, offset: int, index: int) -> _Hit | None:
+    key = ""
+    best: _Hit | None = None
+    for last in range(index, min(len(words), index + _LONGEST)):
+        if last > index and not _joined(text, offset, words[last - 1], words[last]):
+            break
+        key += words[last].norm
+        sense = _PHRASES.get(key)
+        if sense is not None:
+            best = _Hit(index, last, sense, _ENTRIES[sense.entry].tags)
+    return best
+
+
+def _title_case(words: list[_Word]) -> bool:
+    """A heading ("Case Study Cerebral Palsy Female"): capitals say nothing there."""
+    long_words = [w for w in words[:60] if len(w.text) > 3 and w.text[:1].isalpha()]
+    if len(long_words) < 2:
+        return False
+    return sum(w.text[:1].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
+def _sentence_mentions(context: _Context, patient: PatientMention, *, title: bool) -> list[_Found]:
+    words = _tokens(context.text, context.offset)
+    title_case = _title_case(words)
+    hits = list(_hits(words, context.text, context.offset))
+    covered = {i for hit in hits for i in range(hit.first, hit.last + 1)}
+    found = []
+    negated_end = -1  # "no history of diabetes, hypertension or stroke": a negated list
+    for hit in hits:
+        mention = _mention(hit, words, covered, context, title_case=title_case)
+        if mention is None:
+            continue
+        reason = _rejected(mention, context)
+        if (
+            reason is None
+            and negated_end >= 0
+            and _LIST_GAP.fullmatch(
+                context.text, negated_end - context.offset, mention.start - context.offset
+            )
+        ):
+            reason = "negated"
+        if reason is None:
+            found.append(mention)
+        negated_end = mention.end if reason == "negated" else -1
+    context.keep(found)
+    found += list(_injured_organs(context))
+    context.keep(found)
+    found += list(_diagnosis_phrases(context))
+    context.keep(found)
+    for mention in context.mentions:
+        mention.title = title
+        _attributes(mention, context, patient)
+    return context.mentions
+
+
+def _mention(
+    hit: _Hit, words: list[_Word], covered: set[int], context: _Context, *, title_case: bool
+) -> _Found | None:
+    """The condition a hit names, with its modifiers ("indirect traumatic optic neuropathy")."""
+    text, offset = context.text, context.offset
+    general = hit.sense.entry < 0
+    if general and words[hit.last].norm not in _HEADS:
+        return None  # plural head noun: talk of "diseases", not this patient's disease
+    modifiers, first = _premodifiers(hit, words, covered, context, title_case=title_case)
+    start, end = words[first].start, words[hit.last].end
+    display, suffix, side = hit.sense.display, "", None
+    joint = _JOINT.match(text, end - offset)
+    if joint is not None:  # "osteoarthritis of the right knee" -> knee osteoarthritis
+        site = joint.group("joint").lower().rstrip("s")
+        display = display if site in display else f"{site} {display}"
+        side = _side_in(joint.group())
+        end = offset + joint.end()
+    strong = [m for m in modifiers if m not in _WEAK and m not in _SIDES and m != "and"]
+    post = _POSTMODIFIER.match(text, end - offset)
+    if post is not None:
+        obj = _clean_phrase(post.group("object"))
+        if general and not strong and post.group("prep").lower() == "of":
+            display = f"{obj} {display}"  # "fracture of the sphenoid sinus"
+        else:
+            suffix = f" {post.group('prep').lower()} {obj}"
+        side = side or _side_in(post.group())
+        end = offset + post.end()
+        for _ in range(2):  # "... in the area of the left optic canal"
+            chained = _POSTMODIFIER.match(text, end - offset)
+            if chained is None:
+                break
+            suffix += f" {chained.group('prep').lower()} {_clean_phrase(chained.group('object'))}"
+            end = offset + chained.end()
+    elif general and not strong and joint is None:
+        return None  # a bare "disease", "injury": nothing says which
+    if "birth" in hit.tags and (weeks := _GESTATION.match(text, end - offset)):
+        suffix += f" at {weeks.group('weeks')} week gestation"
+        end = offset + weeks.end()
+    kept = [m for m in modifiers if m not in _SIDES and m not in _STRIP]
+    while kept and kept[0] == "and":
+        kept.pop(0)
+    name = " ".join(" ".join([*kept, display]).split()) + suffix
+    key = _plain_key(name) if general else _ENTRIES[hit.sense.entry].name
+    found = _Found(key, name, start, end, context, hit.tags, kept)
+    side = side or next((_SIDED[m] for m in modifiers if m in _SIDED), None)
+    if side is not None:
+        found.laterality, found.laterality_span, found.own_side = side, (start, end), True
+    return found
+
+
+_BRACKET_AFTER = re.compile(r"\)\s{1,2}")
+_BRACKET_BEFORE = re.compile(r"\s{1,2}\(")
+
+
+def _premodifiers(
+    hit: _Hit, words: list[_Word], covered: set[int], context: _Context, *, title_case: bool
+) -> tuple[list[str], int]:
+    """Modifiers before a hit ("indirect traumatic", "spastic and dystonic") and its first word.
+
+    At most four words, each one that may modify a noun: no stop word, no
+    verb form, no capitalised word of a title line unless a known modifier.
+    An abbreviation in brackets is stepped over ("maxillary (ZMC) fracture").
+    """
+    text, offset = context.text, context.offset
+    taken: list[str] = []
+    first = hit.first
+    index = hit.first - 1
+    right = words[hit.first].start  # where the words taken so far begin
+    while index >= 0 and len(taken) < 5:
+        word = words[index]
+        gap = text[word.end - offset : right - offset]
+        if (
+            _BRACKET_AFTER.fullmatch(gap)
+            and index > 0
+            and _BRACKET_BEFORE.fullmatch(
+                text[words[index - 1].end - offset : word.start - offset]
+            )
+        ):
+            right = words[index - 1].end + 1
+            index -= 1
+            continue
+        if len(gap) > 3 or gap.strip() or "\n" in gap:
+            break
+        if not taken and _eponym(word, hit, words):
+            taken.insert(0, word.lower)  # "Bell's palsy"
+            first = index
+            break
+        if index in covered or word.lower in _STOP or not _may_modify(word, title_case):
+            if not _and_between(words, index, covered, context, taken, title_case=title_case):
+                break
+            taken.insert(0, "and")  # "spastic and dystonic quadriplegia"
+        else:
+            taken.insert(0, word.lower)
+            first = index
+        right = word.start
+        index -= 1
+    if taken and taken[0] == "and":
+        taken.pop(0)
+    return taken, first
+
+
+def _and_between(
+    words: list[_Word],
+    index: int,
+    covered: set[int],
+    context: _Context,
+    taken: list[str],
+    *,
+    title_case: bool,
+) -> bool:
+    """Whether ``words[index]`` is an "and" joining two modifiers."""
+    if words[index].lower != "and" or not taken or "and" in taken or index == 0:
+        return False
+    before = words[index - 1]
+    gap = context.text[before.end - context.offset : words[index].start - context.offset]
+    return (
+        not gap.strip()
+        and index - 1 not in covered
+        and before.lower not in _STOP
+        and _may_modify(before, title_case)
+    )
+
+
+def _eponym(word: _Word, hit: _Hit, words: list[_Word]) -> bool:
+    return (
+        hit.sense.entry < 0
+        and word.text[:1].isupper()
+        and word.lower.endswith(("'s", "’s"))
+        and words[hit.last].norm in _EPONYM_HEADS
+    )
+
+
+def _may_modify(word: _Word, title_case: bool) -> bool:
+    lower = word.lower
+    if lower in _KNOWN or lower in _SIDES:
+        return True
+    if len(lower) < 2 or lower.isdigit() or lower.endswith(("'s", "’s")):
+        return False
+    hyphenated = "-" in lower
+    has_digit = any(c.isdigit() for c in lower)
+    if word.text[:1].isupper() and title_case:
+        return hyphenated or has_digit  # "MOG-Associated", "T5-T6"
+    if lower.endswith(("ed", "ing", "ly")) and not hyphenated:
+        return False  # verbs and adverbs: "sustained", "having", "markedly"
+    return not word.text.isupper() or has_digit or len(word.text) <= 5
+
+
+_SIDE_WORDS = (("bilateral", "both"), ("both", "both"), ("left", "left"), ("right", "right"))
+
+
+def _side_in(text: str) -> str | None:
+    lower = f" {text.lower()} "
+    for word, side in _SIDE_WORDS:
+        if re.search(rf"\b{word}\b", lower):
+            return side
+    return None
+
+
+def _clean_phrase(phrase: str) -> str:
+    skip = _ARTICLES | set(_SIDES) | {"both"}
+    return " ".join(w for w in phrase.lower().split() if w not in skip)
+
+
+def _plain_key(name: str) -> str:
+    return " ".join(w for w in name.split() if w not in _SIDES and w not in _STRIP)
+
+
+_LIST_GAP = re.compile(r"\s{0,3}(?:,\s{0,3}(?:(?:or|and|nor)\s{1,3})?|(?:or|and|nor)\s{1,3})", _I)
+
+
+def _keep(mention: _Found, context: _Context) -> bool:
+    return _rejected(mention, context) is None
+
+
+def _rejected(mention: _Found, context: _Context) -> str | None:
+    """Why a mention is no diagnosis of this patient, or None when it is one."""
+    text = context.text
+    local_start, local_end = mention.start - context.offset, mention.end - context.offset
+    before = text[max(0, local_start - 120) : local_start]
+    after = text[local_end : local_end + 40]
+    if _BLOCK_BEFORE.search(before) or _BLOCK_AFTER.match(after):
+        return "name part"  # "a biomarker of axonal injury", "Diabetic Retinopathy Study"
+    if _NEGATION_BEFORE.search(before) or _NEGATION_AFTER.match(after):
+        return "negated"
+    if _FAMILY_BEFORE.search(before):
+        return "relative"
+    if (
+        local_start <= 8
+        and _LEADING_ARTICLE.fullmatch(text[:local_start])
+        and _GENERIC_VERB.match(after)
+        and not context.refers
+    ):
+        return "generic"  # "Optic atrophy has been considered an incurable eye condition"
+    # A condition told after the treatment is an adverse event, unless it is
+    # what the treatment was for ("injection ... for AMD").
+    if context.post_treatment and _INDICATION_BEFORE.search(before) is None:
+        return "after treatment"
+    return None
+
+
+def _injured_organs(context: _Context) -> Iterator[_Found]:
+    """ "damaged his right optic nerve" -> optic nerve injury (right)."""
+    for match in _INJURY.finditer(context.text):
+        start, end = context.offset + match.start(), context.offset + match.end()
+        if context.overlaps(start, end):
+            continue
+        name = _DATA["injured_organs"][" ".join(match.group("organ").lower().split())]
+        sense = _PHRASES.get("".join(w.norm for w in _tokens(name)))
+        key = _ENTRIES[sense.entry].name if sense else name
+        tags = _ENTRIES[sense.entry].tags if sense else frozenset({"trauma"})
+        mention = _Found(key, name, start, end, context, tags)
+        if match.group("side"):
+            mention.laterality = match.group("side").lower()
+            side_start, side_end = match.span("side")
+            mention.laterality_span = (context.offset + side_start, context.offset + side_end)
+            mention.own_side = True
+        if _keep(mention, context):
+            yield mention
+
+
+def _diagnosis_phrases(context: _Context) -> Iterator[_Found]:
+    """The phrase after "diagnosed with" or "Diagnosis:" when no rule above knew it."""
+    text, offset = context.text, context.offset
+    candidates = [(m.start("np"), m.group("np")) for m in _DIAGNOSIS_NP.finditer(text)]
+    header = (context.sentence.header_key or "").lower()
+    if header in _DIAGNOSIS_HEADERS and ":" in text:
+        value = text.index(":") + 1
+        candidates.append((value + len(text[value:]) - len(text[value:].lstrip()), text[value:]))
+    for local, raw in candidates:
+        stop = _NP_STOP.search(raw)
+        phrase = (raw[: stop.start()] if stop else raw).strip()
+        words = [w for w in phrase.split()[:6] if w.lower() not in _ARTICLES]
+        cleaned = _CODE_SUFFIX.sub("", " ".join(words)).strip(" -\"'”’»").lower()
+        start = offset + local
+        end = start + len(phrase)
+        tokens = cleaned.split()
+        if (
+            not tokens
+            or len(tokens) > 5
+            or context.overlaps(start, end)
+            or tokens[0] in _STOP
+            or cleaned in _EMPTY
+            or tokens[0] in _EMPTY
+            or not [w for w in tokens if w not in _STOP and w not in _WEAK]
+        ):
+            continue
+        name = " ".join(w for w in tokens if w not in _SIDES and w != "both")
+        if not name:
+            continue
+        mention = _Found(_plain_key(name), name, start, end, context, _NONE)
+        mention.diagnosed = True
+        side = _side_in(cleaned)
+        if side is not None:
+            mention.laterality, mention.laterality_span = side, (start, end)
+            mention.own_side = True
+        if _keep(mention, context):
+            yield mention
+
+
+# -- side, cause, onset of one mention -----------------------------------------------------------
+
+
+def _attributes(mention: _Found, context: _Context, patient: PatientMention) -> None:
+    text, offset = context.text, context.offset
+    local_start = mention.start - offset
+    before = text[max(0, local_start - 80) : local_start]
+    header = (context.sentence.header_key or "").lower()
+    if _DIAGNOSIS_BEFORE.search(before) or header in _DIAGNOSIS_HEADERS:
+        mention.diagnosed = True
+    _laterality(mention, context)
+    _cause(mention, context)
+    start, end = context.window(mention.start, 150)
+    mention.at_birth = bool(
+        "birth" in mention.tags
+        or "congenital" in mention.modifiers
+        or _BORN_WITH.search(before)  # "born with encephalopathy"
+        or _AT_BIRTH.search(text, start - offset, end - offset)  # "since birth"
+    )
+    if not mention.at_birth:
+        mention.onset = _onset_in_sentence(mention, context, patient)
+
+
+def _laterality(mention: _Found, context: _Context) -> None:
+    """The side in the mention's words, right after them ("OS"), or in its clause."""
+    text, offset = context.text, context.offset
+    if mention.laterality is None:
+        near = _EYE_AFTER.match(text, mention.end - offset)
+        if near is not None:
+            side = (
+                {"OD": "right", "OS": "left", "OU": "both"}.get(near.group("abbr") or "")
+                or (near.group("side") or "").lower()
+                or ("both" if near.group("both") else "")
+            )
+            if side:
+                mention.laterality = side
+                mention.laterality_span = (offset + near.start(), offset + near.end())
+                mention.own_side = True
+    if mention.laterality is not None or not mention.tags & {"eye", "lateral"}:
+        return
+    start, end = context.window(mention.start, 200)
+    stretch = text[start - offset : end - offset]
+    sides: list[tuple[str, Span]] = []
+    if "eye" in mention.tags:
+        sides += [(e.laterality, (e.start, e.end)) for e in find_eyes(stretch, start)]
+        sides += [
+            ("both", (start + m.start(), start + m.end())) for m in _EXTRA_BOTH.finditer(stretch)
+        ]
+    else:
+        sides += [
+            (
+                _BODY_SIDES[" ".join(m.group("side").lower().split())],
+                (start + m.start(), start + m.end()),
+            )
+            for m in _BODY_SIDE.finditer(stretch)
+        ]
+    # "a left orbital fracture and a zygomatic fracture": the first one's side is its own.
+    sides = [(s, span) for s, span in sides if not context.inside_other(span[0], mention)]
+    side = _combine(s for s, _ in sides)
+    if side is not None:
+        mention.laterality, mention.laterality_span = side, sides[0][1]
+
+
+def _combine(sides: Iterable[str]) -> str | None:
+    seen = set(sides)
+    if not seen:
+        return None
+    if "both" in seen or {"left", "right"} <= seen:
+        return "both"
+    return seen.pop()
+
+
+# What may stand between a condition and its cause cue: "optic neuropathy OS due to".
+_SMALL_GAP = re.compile(
+    r"(?:[\s,()\"“”'’«»\-]|\b(?:OD|OS|OU|in|of|the|his|her|their|both|left|right|eyes?|knees?|"
+    r"bilateral(?:ly)?|was|were|is|are|probably|likely|most|possibly|presumably|mainly|that|"
+    r"which|sustained|diagnosed|had|been|seen|noted|since|birth|childhood)\b){0,60}"
+)
+_CAUSE_PATTERNS = ((_CAUSE_STRONG, False, False), (_CAUSE_WEAK, True, False), (_FALL, True, True))
+
+
+def _cause(mention: _Found, context: _Context) -> None:
+    """The cause the mention's own sentence gives, if any."""
+    text, offset = context.text, context.offset
+    local_start, local_end = mention.start - offset, mention.end - offset
+    # "optic atrophy (multiple sclerosis)": a condition in brackets is the cause.
+    bracket = _PARENTHETICAL.match(text, local_end)
+    if bracket is not None:
+        inner = context.mention_between(
+            offset + bracket.start("inner"), offset + bracket.end(), not_key=mention.key
+        )
+        if inner is not None:
+            mention.cause, mention.cause_span = inner.name, (inner.start, inner.end)
+            return
+    blanked = context.blanked
+    for pattern, weak, fall in _CAUSE_PATTERNS:
+        for cue in pattern.finditer(blanked, local_end, min(len(text), local_end + 100)):
+            if not _SMALL_GAP.fullmatch(blanked, local_end, cue.start()):
+                break
+            cause = _cause_phrase(cue, context, mention, weak=weak, fall=fall)
+            if cause is not None:
+                mention.cause, mention.cause_span = cause
+                return
+    # "X, which caused A and left him diagnosed with Y"
+    for cue in _CAUSE_BACKWARD.finditer(text, max(0, local_start - 140), local_start):
+        origin = _cause_before(cue.start(), context, mention)
+        if origin is not None:
+            mention.cause, mention.cause_span = origin
+            return
+    # "... and was diagnosed with cerebral palsy as a result": look back.
+    if _AS_A_RESULT.search(text, local_end, min(len(text), local_end + 40)):
+        sources = list(_AS_A_RESULT_SOURCE.finditer(text, max(0, local_start - 200), local_start))
+        if sources:
+            source = next(
+                (s for s in sources if s.group().lower().startswith("history")), sources[0]
+            )
+            cut = _cut(blanked, source.end(), local_start)
+            if cut is not None:
+                mention.cause, mention.cause_span = cut[0], (offset + cut[1], offset + cut[2])
+
+
+def _cut(text: str, start: int, limit: int, *, fall: bool = False) -> tuple[str, int, int] | None:
+    """The cause phrase from ``start``: up to a stop word, punctuation or eight words."""
+    window = text[start : min(limit, start + 120)]
+    stop = _CAUSE_STOP.search(window)
+    end = stop.start() if stop else len(window)
+    if fall and (to := _FALL_STOP.search(window, 0, end)):
+        end = to.start()  # "fall down from 8 meters high to hurt his neck"
+    words = window[:end].split()[:8]
+    while words and words[-1].lower() in _STOP:
+        words.pop()  # "a motorcycle crash in [March 2016]"
+    phrase = " ".join(words)
+    stripped = _CAUSE_STRIP.sub("", phrase).strip(" \"'“”’-").lower()
+    if not any(c.isalpha() for c in stripped):
+        return None
+    return stripped, start, start + len(phrase)
+
+
+def _cause_phrase(
+    cue: re.Match[str], context: _Context, mention: _Found | None, *, weak: bool, fall: bool
+) -> tuple[str, Span] | None:
+    """The cause after a cue ("due to", "from", "fell off"), or None when it is none."""
+    text, offset = context.text, context.offset
+    if weak and not fall and _NOT_CAUSE_BEFORE.search(text, max(0, cue.start() - 20), cue.start()):
+        return None  # "suffering from X", "recovery from X": X is no cause
+    cut = _cut(context.blanked, cue.end(), len(text), fall=fall)
+    if cut is None:
+        return None
+    phrase, start, end = cut
+    if not weak:
+        # A condition that heads the cause phrase ("related to his multiple
+        # sclerosis") or glosses it in brackets ("secondary to swelling within
+        # the optic nerve (optic neuritis)") is the cause; one further in
+        # ("ethambutol therapy for tuberculosis") is not.
+        inner = context.mention_between(
+            offset + start, offset + end, not_key=mention.key if mention else None
+        )
+        if inner is not None and inner is not mention:
+            lead = text[start : inner.start - offset]
+            if len(_CAUSE_STRIP.sub("", lead.strip()).split()) == 0 or lead.rstrip().endswith("("):
+                return inner.name, (inner.start, inner.end)
+    if fall:
+        verb = " ".join(cue.group().split()).lower()
+        return f"{verb} {phrase}", (offset + cue.start(), offset + end)
+    if weak and not _CAUSE_HEAD.search(phrase):
+        return None
+    if mention is not None and set(phrase.split()) <= set(mention.name.split()):
+        return None
+    return phrase, (offset + start, offset + end)
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    last = None
+    for last in matches:  # noqa: B007 - only the last one is wanted
+        pass
+    return last
+
+
+_ARTICLE_PHRASE = re.compile(r"\b(?:an?|the)\s{1,3}(?:[\w\-]{1,20}\s{1,3}){0,2}$", _I)
+
+
+def _cause_before(
+    position: int, context: _Context, mention: _Found | None
+) -> tuple[str, Span] | None:
+    """What stands before "which caused": a condition, a fall, or the words from a cause noun."""
+    offset = context.offset
+    head_start = max(0, position - 200)
+    head = context.blanked[head_start:position].rstrip(" ,")
+    other = context.mention_ending(offset + head_start + len(head))
+    if (
+        other is not None
+        and other is not mention
+        and (mention is None or other.key != mention.key)
+    ):
+        return other.name, (other.start, other.end)
+    fall = _last(_FALL.finditer(head, max(0, len(head) - 80)))
+    if fall is not None:
+        cut = _cut(head, fall.end(), len(head), fall=True)
+        if cut is not None:
+            verb = " ".join(fall.group().split()).lower()
+            return f"{verb} {cut[0]}", (
+                offset + head_start + fall.start(),
+                offset + head_start + cut[2],
+            )
+    # "She was hit by a car in 2018, which caused ...": from the cause word on.
+    cause_word = _last(_CAUSE_HEAD.finditer(head, max(0, len(head) - 60)))
+    if cause_word is None:
+        return None
+    start = cause_word.start()
+    article = _ARTICLE_PHRASE.search(head, max(0, start - 40), start)
+    if article is not None:
+        start = article.start()  # "a climbing accident"
+    words = head[start:].split()[:8]
+    while words and (words[-1].lower() in _STOP or not words[-1].strip(",").isalpha()):
+        words.pop()
+    phrase = _CAUSE_STRIP.sub("", " ".join(words)).strip(" ,").lower()
+    if not phrase:
+        return None
+    begin = offset + head_start + start
+    return phrase, (begin, begin + len(" ".join(words)))
+
+
+def _onset_in_sentence(
+    mention: _Found, context: _Context, patient: PatientMention
+) -> TimeMention | None:
+    """The onset time of the mention's own sentence, nearest first within its clause.
+
+    A date counts where the sentence tells of an onset ("diagnosed in 2009")
+    or where it follows the condition closely ("had a stroke in March 2019").
+    """
+    candidates = _onset_times(context, patient, per_mention=True)
+    if not candidates:
+        return None
+    starts = [t.start for t in candidates]  # sorted
+    best = _adjacent_date(mention, context, candidates, starts)
+    dated = _ONSET_CUE.search(context.text) is not None
+    start, end = context.clause(mention.start)
+    low, high = bisect_left(starts, start), bisect_left(starts, end)
+    if low == high:
+        low, high = 0, len(candidates)  # none in the clause: the sentence's
+    index = min(max(bisect_left(starts, mention.start, low, high), low), high - 1)
+    for i in (index - 1, index):
+        usable = low <= i < high and (dated or candidates[i].relation != "date")
+        if usable and (
+            best is None or abs(starts[i] - mention.start) < abs(best.start - mention.start)
+        ):
+            best = candidates[i]
+    return best
+
+
+_ADJACENT = re.compile(r"[ \t]{0,3}(?:[A-Za-z]{1,12}[ \t]{1,3}){0,2}")
+
+
+def _adjacent_date(
+    mention: _Found, context: _Context, candidates: list[TimeMention], starts: list[int]
+) -> TimeMention | None:
+    index = bisect_left(starts, mention.end)
+    if index == len(candidates) or candidates[index].relation != "date":
+        return None
+    time = candidates[index]
+    gap = (mention.end - context.offset, time.start - context.offset)
+    return time if _ADJACENT.fullmatch(context.text, *gap) else None
+
+
+def _onset_times(
+    context: _Context, patient: PatientMention, *, per_mention: bool
+) -> list[TimeMention]:
+    """Times in a sentence that can date an onset: "ago", "for N years", a date...
+
+    Not a time after the first treatment word ("received stem cells in
+    2019"), not the time of a visit ("seven years ago we were visited by"),
+    and for the story a date only where the sentence tells of an onset
+    ("noted vision loss in August 2009"); a mention's own sentence keeps its
+    dates for :func:`_onset_in_sentence` to judge.
+    """
+    if per_mention in context.onsets:
+        return context.onsets[per_mention]
+    text, offset = context.text, context.offset
+    times = [t for t in context.times if t.relation in _ONSET_RELATIONS]
+    times += _custom_times(text, offset, patient, per_mention=per_mention)
+    first_treatment = _first_treatment(text, offset, times)
+    kept = [
+        time
+        for time in times
+        if time.start < first_treatment
+        and time.unit is not TimeUnit.HOUR
+        and (time.relation == "date" or _plausible_onset(time))
+        and not _near_visit(text, time.end - offset)
+        and (per_mention or time.relation != "date" or _ONSET_CUE.search(text))
+    ]
+    context.onsets[per_mention] = sorted(kept, key=lambda t: t.start)
+    return context.onsets[per_mention]
+
+
+# No onset lies further back than a human life: the oldest verified age is
+# 122 years (Jeanne Calment), and the patient model allows 125.
+_LONGEST_LIFE_MONTHS = 125 * 12
+
+
+def _plausible_onset(time: TimeMention) -> bool:
+    if not time.value or time.unit is None or time.unit not in _MONTHS_PER:
+        return False
+    return 0 < time.value * _MONTHS_PER[time.unit] <= _LONGEST_LIFE_MONTHS
+
+
+def _first_treatment(text: str, offset: int, times: list[TimeMention]) -> int:
+    spans = sorted((t.start, t.end) for t in times)
+    for match in _TREATMENT_WORD.finditer(text):
+        position = offset + match.start()
+        index = bisect_right(spans, (position, len(text) + offset + 1)) - 1
+        if index < 0 or not spans[index][0] <= position < spans[index][1]:
+            return position
+    return offset + len(text) + 1
+
+
+def _near_visit(text: str, end: int) -> bool:
+    """ "Seven years ago we were visited by ...": when the patient came, not the onset."""
+    words = text[end : end + 30].split()[:4]
+    return any(_VISIT.fullmatch(w.strip(",.;").lower()) for w in words)
+
+
+def _custom_times(
+    text: str, offset: int, patient: PatientMention, *, per_mention: bool
+) -> list[TimeMention]:
+    """ "Ten years of polyuria" (a duration); "since she was 5 months old" (age then)."""
+    found: list[TimeMention] = []
+    for anchor in _UNIT_OF.finditer(text):
+        number = _NUMBER_BEFORE.search(text, max(0, anchor.start() - 40), anchor.start())
+        value = parse_number(number.group("num")) if number else None
+        if number and value:
+            unit = _UNITS[anchor.group("unit")[0].lower()]
+            found.append(
+                TimeMention(
+                    offset + number.start(),
+                    offset + anchor.end(),
+                    "duration",
+                    value,
+                    unit,
+                    rule="n_units_of",
+                )
+            )
+    if patient.age_value is None:
+        return found
+    age_unit = _UNITS.get((patient.age_unit or "year")[0], TimeUnit.YEAR)
+    for match in _SINCE_AGE.finditer(text):
+        if not per_mention and match.group().lower().startswith("at"):
+            continue  # "at the age of 49" in a story is a later visit, not an onset
+        value = parse_number(match.group("num"))
+        if value is None:
+            continue
+        unit = _UNITS[(match.group("unit") or age_unit.value)[0].lower()]
+        months_ago = patient.age_value * _MONTHS_PER[age_unit] - value * _MONTHS_PER[unit]
+        if months_ago <= 0:
+            continue
+        if age_unit is TimeUnit.YEAR and not months_ago % 12:
+            ago, ago_unit = months_ago / 12, TimeUnit.YEAR
+        else:
+            ago, ago_unit = months_ago, TimeUnit.MONTH
+        found.append(
+            TimeMention(
+                offset + match.start(),
+                offset + match.end(),
+                "before_now",
+                round(ago, 2),
+                ago_unit,
+                rule="since_age",
+            )
+        )
+    return found
+
+
+# -- merging and the story ----------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """The mentions of one condition and what they say together."""
+
+    mentions: list[_Found]
+    laterality: str | None = None
+    laterality_span: Span | None = None
+    cause: str | None = None
+    cause_span: Span | None = None
+    onset: TimeMention | None = None
+    at_birth: bool = False
+
+    @property
+    def first(self) -> _Found:
+        return self.mentions[0]
+
+    @property
+    def tags(self) -> frozenset[str]:
+        return frozenset(tag for m in self.mentions for tag in m.tags)
+
+    @property
+    def name(self) -> str:
+        """The most specific name, with the kind words other mentions add ("dry")."""
+        best = max(self.mentions, key=lambda m: (len(m.name.split()), len(m.name)))
+        words = best.name.split()
+        extra = [
+            w
+            for m in self.mentions
+            for w in m.modifiers
+            if w in _MERGE_MODIFIERS and w not in words
+        ]
+        return " ".join([*dict.fromkeys(extra), *words])
+
+    def names(self) -> set[str]:
+        return {w for m in self.mentions for w in m.name.split()}
+
+
+def _merge(found: list[_Found]) -> list[_Group]:
+    """One group per condition; an unknown phrase joins a group whose name it is part of."""
+    groups: dict[str, _Group] = {}
+    known = {e.name for e in _ENTRIES}
+    for mention in sorted(found, key=lambda m: m.start):
+        key = mention.key
+        if key not in groups and key not in known:
+            tokens = set(key.split())
+            key = next(
+                (
+                    k
+                    for k in groups
+                    if tokens and (tokens <= set(k.split()) or set(k.split()) <= tokens)
+                ),
+                key,
+            )
+        groups.setdefault(key, _Group([])).mentions.append(mention)
+    for group in groups.values():
+        sided = [m for m in group.mentions if m.laterality is not None]
+        sided.sort(key=lambda m: not m.own_side)
+        if sided:
+            group.laterality, group.laterality_span = sided[0].laterality, sided[0].laterality_span
+        caused = [m for m in group.mentions if m.cause]
+        if caused:
+            group.cause, group.cause_span = caused[0].cause, caused[0].cause_span
+        group.at_birth = any(m.at_birth for m in group.mentions)
+        dated = [m for m in group.mentions if m.onset is not None]
+        if dated and not group.at_birth:
+            group.onset = dated[0].onset
+    return list(groups.values())
+
+
+def _story(groups: list[_Group], contexts: list[_Context], patient: PatientMention) -> None:
+    """Fill what a condition's own sentence left open from the rest of the story.
+
+    An eye disease without a side takes the eye the story speaks of first;
+    the main condition takes the first cause and onset of the story; an
+    injury, fracture or bleed takes the first accident; a hereditary
+    disease the mutation found.
+    """
+    eye_side = (
+        _story_eye(contexts)
+        if any(g.laterality is None and {"eye", "lateral"} <= g.tags for g in groups)
+        else None
+    )
+    if eye_side is not None:
+        for group in groups:
+            if group.laterality is None and {"eye", "lateral"} <= group.tags:
+                group.laterality, group.laterality_span = eye_side
+    primary = _primary(groups)
+    causes = _StoryCauses(contexts)
+    for group in groups:
+        if group.cause is not None:
+            continue
+        trauma = "trauma" in group.tags or "traumatic" in group.name
+        if group is not primary and not trauma:
+            continue
+        for cause, span, traumatic, key in causes:
+            if key in {m.key for m in group.mentions} or set(cause.split()) <= group.names():
+                continue
+            if group is primary or traumatic:
+                group.cause, group.cause_span = cause, span
+                break
+    if any(g.cause is None and "hereditary" in g.tags for g in groups):
+        mutation = _mutation(contexts)
+        for group in groups:
+            if group.cause is None and "hereditary" in group.tags and mutation is not None:
+                group.cause, group.cause_span = mutation
+    if primary is not None and primary.onset is None and not primary.at_birth:
+        for context in contexts:
+            times = _onset_times(context, patient, per_mention=False)
+            if times:
+                primary.onset = times[0]
+                break
+
+
+def _primary(groups: list[_Group]) -> _Group | None:
+    """The condition the story is about: in the title, else diagnosed, else the first."""
+    candidates = [g for g in groups if "sign" not in g.tags]
+    for group in candidates:
+        if any(m.title for m in group.mentions):
+            return group
+    for group in candidates:
+        if any(m.diagnosed for m in group.mentions):
+            return group
+    return candidates[0] if candidates else None
+
+
+def _story_eye(contexts: list[_Context]) -> tuple[str, Span] | None:
+    """The eye of the first sentence that names one: "20/800 OD and 20/4000 OS" is both."""
+    for context in contexts:
+        sides = [(e.laterality, (e.start, e.end)) for e in find_eyes(context.text, context.offset)]
+        sides += [
+            ("both", (context.offset + m.start(), context.offset + m.end()))
+            for m in _EXTRA_BOTH.finditer(context.text)
+        ]
+        side = _combine(s for s, _ in sides)
+        if side is not None:
+            return side, min(span for _, span in sides)
+    return None
+
+
+class _StoryCauses:
+    """The causes the story states, in order, read only as far as needed."""
+
+    def __init__(self, contexts: list[_Context]) -> None:
+        self._contexts = iter(contexts)
+        self._seen: list[tuple[str, Span, bool, str | None]] = []
+
+    def __iter__(self) -> Iterator[tuple[str, Span, bool, str | None]]:
+        index = 0
+        while True:
+            while index >= len(self._seen):
+                context = next(self._contexts, None)
+                if context is None:
+                    return
+                self._seen.extend(_causes_in(context))
+            yield self._seen[index]
+            index += 1
+
+
+def _causes_in(context: _Context) -> list[tuple[str, Span, bool, str | None]]:
+    """Causes a sentence states: (phrase, span, traumatic?, key of a condition named)."""
+    text = context.text
+    if not (context.mentions or _CAUSE_HEAD.search(text) or _FALL.search(text)):
+        return []
+    named = {m.name: m.key for m in context.mentions}
+    candidates: list[tuple[int, tuple[str, Span]]] = []
+    for pattern, weak, fall in _CAUSE_PATTERNS:
+        for cue in pattern.finditer(context.blanked):
+            cause = _cause_phrase(cue, context, None, weak=weak, fall=fall)
+            if cause is None:
+                continue
+            if cause[0] in named or fall or _CAUSE_HEAD.search(cause[0]):
+                candidates.append((cue.start(), cause))
+    for cue in _CAUSE_BACKWARD.finditer(text):
+        origin = _cause_before(cue.start(), context, None)
+        if origin is not None:
+            candidates.append((cue.start(), origin))
+    for cue in _INJURY.finditer(text):  # "the blast damaged her optic nerve"
+        origin = _cause_before(cue.start(), context, None)
+        if origin is not None:
+            candidates.append((cue.start(), origin))
+    out = []
+    for _, (phrase, span) in sorted(candidates, key=lambda c: c[0]):
+        traumatic = bool(_TRAUMA_HEAD.search(phrase) or _FALL.match(phrase + " "))
+        out.append((phrase, span, traumatic, named.get(phrase)))
+    return out
+
+
+_MUTATION_VERB = re.compile(r"\b(?:" + _words(_DATA["mutation_verbs"]) + r")\s{1,3}", _I)
+_MUTATION_TAIL = re.compile(r"\s(?:in|which|and|that|was|were|with|on|at)\b", _I)
+_MUTATION_WORD = re.compile(r"mutat(?:ion|ions|ed)\b", _I)
+
+
+def _mutation(contexts: list[_Context]) -> tuple[str, Span] | None:
+    """ "DNA analysis revealed a mtDNA 11778G>A mutation" -> the mutation phrase."""
+    for context in contexts:
+        match = _MUTATION.search(context.text) if _MUTATION_WORD.search(context.text) else None
+        if match is None:
+            continue
+        what, start = match.group("what"), match.start("what")
+        for verb in _MUTATION_VERB.finditer(what):  # the verb nearest the mutation
+            what, start = what[verb.end() :], start + verb.end()
+        keyword = _MUTATION_WORD.search(what)
+        if keyword is not None and (tail := _MUTATION_TAIL.search(what, keyword.end())):
+            what = what[: tail.start()]
+        phrase = _CAUSE_STRIP.sub("", " ".join(what.split())).strip(" ,").lower()
+        if phrase:
+            begin = context.offset + start
+            return phrase, (begin, begin + len(what.rstrip()))
+    return None
+
+
+def _reportable(group: _Group) -> bool:
+    """A sign (nystagmus) is a diagnosis only when the text makes it one."""
+    if "sign" not in group.tags:
+        return True
+    return group.cause is not None or any(
+        m.diagnosed or {"acquired", "congenital"} & set(m.modifiers) for m in group.mentions
+    )
+
+
+def _to_mention(group: _Group) -> ConditionMention:
+    first = group.first
+    spans: dict[str, Span] = {"name": (first.start, first.end)}
+    if group.laterality is not None and group.laterality_span is not None:
+        spans["laterality"] = group.laterality_span
+    if group.cause is not None and group.cause_span is not None:
+        spans["cause"] = group.cause_span
+    if group.onset is not None and not group.at_birth:
+        spans["onset"] = (group.onset.start, group.onset.end)
+    return ConditionMention(
+        name=group.name,
+        laterality=group.laterality,
+        cause=group.cause,
+        onset=None if group.at_birth else group.onset,
+        onset_at_birth=group.at_birth,
+        spans=spans,
+    )
