@@ -12,6 +12,15 @@ from importlib.metadata import PackageNotFoundError, version
 
 from caserecord.adverse_event import AbsentFinding, AdverseEvent
 from caserecord.codes import Code, CodeSystem
+from caserecord.deid import (
+    DeidentifiedText,
+    IdentifierCategory,
+    Removal,
+    date_shift_for,
+    deidentify,
+    deidentify_text,
+    shift_date,
+)
 from caserecord.diagnosis import Condition
 from caserecord.errors import (
     AmbiguousNotationError,
@@ -71,11 +80,13 @@ __all__ = [
     "CodeSystem",
     "Condition",
     "ConversionError",
+    "DeidentifiedText",
     "Dose",
     "ERGMeasurement",
     "Evidence",
     "ExtractionReport",
     "Finding",
+    "IdentifierCategory",
     "ImplausibleValueError",
     "Intervention",
     "InterventionKind",
@@ -94,6 +105,7 @@ __all__ = [
     "Qualifier",
     "QualitativeAcuity",
     "Quantity",
+    "Removal",
     "ReportNote",
     "Severity",
     "Sex",
@@ -105,9 +117,13 @@ __all__ = [
     "VisualAcuityMeasurement",
     "VisualFieldMeasurement",
     "VisualImpairment",
-    "__version__",
     "cases_frame",
+    "date_shift_for",
+    "deidentify",
+    "deidentify_text",
     "extract",
     "plot_acuity",
+    "shift_date",
     "to_frame",
+    "__version__",
 ]
