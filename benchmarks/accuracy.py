@@ -140,7 +140,7 @@ def to_gold(record: CaseRecord, name: str) -> dict[str, Any]:
                 "route": i.route,
                 "laterality": i.laterality.value if i.laterality else None,
                 "count": i.sessions,
-                "dose": str(i.dose) if i.dose else None,
+                "dose": (i.dose.text or str(i.dose)) if i.dose else None,
             }
             for i in record.interventions
         ],

@@ -9,9 +9,13 @@ the length of the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 __all__ = ["Document", "HeaderField", "Section", "Sentence", "split_clauses"]
+
+T = TypeVar("T")
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -104,12 +108,26 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     headers: list[HeaderField] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Document:
         doc = cls(text)
         doc._split()
         return doc
+
+    def memo(self, compute: Callable[[Document], T]) -> T:
+        """``compute(self)``, computed once per document.
+
+        Extractors depend on each other (adverse events need day 0 from the
+        treatment pass; diagnoses need the patient's age): they share results
+        through this cache instead of running the same pass twice.
+        """
+        key = f"{compute.__module__}.{compute.__qualname__}"
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        result: T = self._memo[key]
+        return result
 
     def header(self, *keys: str) -> HeaderField | None:
         wanted = {k.lower() for k in keys}
@@ -213,7 +231,8 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 and word.isalpha()
                 and (
                     before is not None
-                    and (before.start() == 0 or not text[before.start() - 1].isalnum())
+                    # after a space, bracket or initial: "I. I.", not "39U." or "mmol/L."
+                    and (before.start() == 0 or text[before.start() - 1] in " \t\n(.")
                 )
             )
             if word in _ABBREVIATIONS or initial:  # "Mr.", "I. I." but not "39U."

@@ -97,7 +97,7 @@ class _Builder:
     # -- helpers ---------------------------------------------------------------------
     def guarded(self, concept: str, func: Callable[[Document], T], default: T) -> T:
         try:
-            return func(self.doc)
+            return self.doc.memo(func)
         except Exception as exc:
             self.report.add(
                 NoteKind.WARNING,

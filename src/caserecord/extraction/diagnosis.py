@@ -527,7 +527,7 @@ class _Found:
 
 def extract_conditions(doc: Document) -> list[ConditionMention]:
     """Every diagnosis of the (first) patient of ``doc``, merged, in order of first mention."""
-    patient = extract_patient(doc)
+    patient = doc.memo(extract_patient)
     limit = first_patient_end(doc)
     skip = _set("skip_header_keys")
     contexts = [

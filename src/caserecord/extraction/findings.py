@@ -735,7 +735,7 @@ class _Extractor:
 
     def _has_acuity_values(self) -> bool:
         try:
-            return bool(extract_acuity(self.doc))
+            return bool(self.doc.memo(extract_acuity))
         except Exception:  # a failing neighbour must not cost the findings
             return False
 

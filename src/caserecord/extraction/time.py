@@ -138,7 +138,8 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
             r"\b(?:(?P<qual>within|after|by|at|in|over|for)\s+)?"
             + _APPROX
             + _NUM
-            + r"[- ]?"
+            # "5d", "24h": a digit may touch its unit; a word may not ("an" + "d").
+            + r"(?:(?<=\d)|[- ])"
             + _UNIT
             + r"s?['’]?\s+(?P<rel>after|following|post\b|"
             + _POST
@@ -305,11 +306,16 @@ def _qualifier(*words: str | None) -> Qualifier | None:
 
 def find_times(text: str, offset: int = 0) -> list[TimeMention]:
     """Time expressions in ``text`` (spans shifted by ``offset``), in text order."""
-    taken: list[tuple[int, int]] = []
+    # One flag per character: checking a span costs its length, so a sentence
+    # with thousands of time phrases stays linear (a list of spans would not).
+    taken = bytearray(len(text))
     found: list[TimeMention] = []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        return not any(taken[start:end])
+
+    def take(start: int, end: int) -> None:
+        taken[start:end] = b"\x01" * (end - start)
 
     for rule, relation, pattern in _PATTERNS:
         for match in pattern.finditer(text):
@@ -317,7 +323,7 @@ def find_times(text: str, offset: int = 0) -> list[TimeMention]:
                 continue
             mention = _mention(rule, relation, match, offset)
             if mention is not None:
-                taken.append((match.start(), match.end()))
+                take(match.start(), match.end())
                 found.append(mention)
     cues: tuple[tuple[re.Pattern[str], Phase | None, Relation], ...] = (
         (_DISCHARGE, Phase.DISCHARGE, "phase"),
@@ -328,7 +334,7 @@ def find_times(text: str, offset: int = 0) -> list[TimeMention]:
     for pattern, phase, relation in cues:
         for match in pattern.finditer(text):
             if free(match.start(), match.end()):
-                taken.append((match.start(), match.end()))
+                take(match.start(), match.end())
                 found.append(
                     TimeMention(
                         offset + match.start(),

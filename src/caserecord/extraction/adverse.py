@@ -1,0 +1,605 @@
+"""Adverse events after treatment, and the findings a narrative explicitly denies.
+
+Adverse events are side effects told after the intervention ("experienced
+only mild swelling and discomfort at the injection site"), complications
+listed against it ("visual loss after the injection was associated with
+ocular hypertension, vitreous hemorrhage, ...") and findings that
+"developed after" it, each with a CTCAE severity word when the story
+gives one (mild, moderate, severe, life-threatening; CTCAE v5.0, 2017).
+
+Denied findings are read NegEx-style (Chapman et al., J Biomed Inform
+2001;34:301-310): a trigger ("no", "without", "denied", "negative for")
+opens a scope that ends at punctuation or a terminating word ("but",
+"after", "which"...), and a list inside the scope ("no fever, headaches,
+or other side effects") gives one finding per item.  Weak triggers ("no",
+"without") only count when the scope names a clinical finding, so
+"without difficulty" or "no effective treatment" are not denials.  A
+denied finding is never an adverse event.  The words are data in
+``data/adverse.json``, validated when this module is imported.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from caserecord.extraction._data import load_json
+from caserecord.extraction._document import Document, Sentence
+from caserecord.extraction._mentions import AbsentMention, AdverseMention, Span
+from caserecord.extraction._numbers import NUMBER_WORD_PATTERN
+from caserecord.extraction.treatment import extract_treatments
+
+__all__ = ["AdverseVocabulary", "extract_adverse", "validate_adverse_vocabulary"]
+
+_SOURCE = "adverse.json"
+_FLAGS = re.IGNORECASE
+
+_NEGATION_KEYS = (
+    "strong_triggers",
+    "weak_triggers",
+    "pseudo_triggers",
+    "skip_words",
+    "terminators",
+    "subject_words",
+    "finding_words",
+    "post_passive",
+    "post_did_not",
+    "post_has_not",
+    "table_headers",
+    "table_none",
+)
+_ADVERSE_KEYS = (
+    "event_words",
+    "strong_verbs",
+    "weak_verbs",
+    "event_verbs",
+    "list_cues",
+    "list_subjects",
+    "list_subject_verbs",
+    "after_words",
+    "treatment_words",
+    "post_forms",
+    "baseline_cues",
+    "improvement_words",
+    "trim_words",
+)
+_SEVERITIES = ("mild", "moderate", "severe", "life_threatening")
+
+
+@dataclass(frozen=True)
+class AdverseVocabulary:
+    """The checked content of ``adverse.json``."""
+
+    negation: dict[str, tuple[str, ...]]
+    adverse: dict[str, tuple[str, ...]]
+    severity: dict[str, str]  # word -> severity
+
+
+def validate_adverse_vocabulary(data: object, *, source: str = _SOURCE) -> AdverseVocabulary:
+    """Check the adverse-event vocabulary and return it typed.
+
+    Raises :class:`RuntimeError` naming ``source`` and the bad key.
+    """
+
+    def fail(problem: str) -> RuntimeError:
+        return RuntimeError(f"caserecord rule file data/{source}: {problem}")
+
+    def words(value: object, where: str) -> tuple[str, ...]:
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(w, str) and w.strip() for w in value)
+        ):
+            raise fail(f"{where} must be a non-empty list of non-empty strings")
+        return tuple(value)
+
+    if not isinstance(data, Mapping):
+        raise fail(f"must hold a JSON object (got {type(data).__name__})")
+    negation, adverse = data.get("negation"), data.get("adverse")
+    if not isinstance(negation, Mapping) or not isinstance(adverse, Mapping):
+        raise fail("must have the objects 'negation' and 'adverse'")
+    severity = adverse.get("severity")
+    if not isinstance(severity, Mapping) or set(severity) != set(_SEVERITIES):
+        raise fail(f"adverse.severity must have exactly the keys {list(_SEVERITIES)}")
+    severity_words = {
+        word.lower(): level
+        for level in _SEVERITIES
+        for word in words(severity[level], f"adverse.severity.{level}")
+    }
+    return AdverseVocabulary(
+        negation={k: words(negation.get(k), f"negation.{k}") for k in _NEGATION_KEYS},
+        adverse={k: words(adverse.get(k), f"adverse.{k}") for k in _ADVERSE_KEYS},
+        severity=severity_words,
+    )
+
+
+VOCABULARY = validate_adverse_vocabulary(load_json(_SOURCE))
+_N = VOCABULARY.negation
+_A = VOCABULARY.adverse
+
+
+def _phrases(phrases: Iterable[str]) -> str:
+    ordered = sorted({p.strip() for p in phrases}, key=len, reverse=True)
+    return "|".join(
+        re.escape(p).replace(r"\ ", r"\s{1,3}").replace(r"\-", r"[\s-]") for p in ordered
+    )
+
+
+def _words(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + _phrases(phrases) + r")(?![\w-])", _FLAGS)
+
+
+_STRONG = _words(_N["strong_triggers"])
+_WEAK = _words(_N["weak_triggers"])
+_PSEUDO = _words(_N["pseudo_triggers"])
+_SKIP = re.compile(r"\s{0,3}(?:" + _phrases(_N["skip_words"]) + r")(?![\w-])", _FLAGS)
+# A number opening a time ("... 3 months after") ends a scope as a terminator word does.
+_TIME_AHEAD = (
+    r"\s(?:(?:for|over|within|after|in|about|nearly)\s{1,3}){0,2}(?:"
+    + NUMBER_WORD_PATTERN
+    + r")[\s-]{1,2}(?:hours?|days?|weeks?|months?|years?)\b"
+)
+_SCOPE_END = re.compile(
+    _TIME_AHEAD
+    + r"|[.;:!?()\[\]«»\"“”]|\s-{1,2}\s|\s—|,\s{0,2}(?:but|however|although|which|who|and\s{1,3}"
+    r"(?:he|she|they|it|the|his|her|there))\b|\s(?:" + _phrases(_N["terminators"]) + r")(?![\w-])",
+    _FLAGS,
+)
+_SUBJECT = re.compile(r"^(?:" + _phrases(_N["subject_words"]) + r")(?![\w-])", _FLAGS)
+_FINDING = _words(_N["finding_words"])
+_LIST_ITEM_LEAD = re.compile(r"^(?:or|and|nor|and/or)\s{1,3}", _FLAGS)
+_INNER_SPLIT = re.compile(
+    r"\s{1,3}(?:or|and/or|nor)\s{1,3}|\s{1,3}and\s{1,3}(?!\w+\s+and\b)", _FLAGS
+)
+_POSSESSIVE = re.compile(r"\b(?:his|her|their|its|the|a|an|my|our|your)\s{1,3}", _FLAGS)
+_PAREN = re.compile(r"\s{0,2}\([^()]{0,40}\)")
+_QUOTES = re.compile(r"[\"“”«»]")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_BACK_STOP = frozenset(
+    {
+        "and",
+        "but",
+        "or",
+        "nevertheless",
+        "however",
+        "the",
+        "his",
+        "her",
+        "their",
+        "its",
+        "a",
+        "an",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "in",
+        "of",
+        "to",
+        "with",
+        "although",
+        "though",
+        "yet",
+        "still",
+        "then",
+        "so",
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "patients",
+        "patient",
+        "was",
+        "were",
+        "is",
+        "are",
+        "had",
+        "has",
+    }
+)
+
+_POST_DID_NOT = re.compile(
+    r"\b(?:did|does|do)\s{1,3}not\s{1,3}(?P<verb>" + _phrases(_N["post_did_not"]) + r")\b", _FLAGS
+)
+_POST_HAS_NOT = re.compile(
+    r"\b(?:has|have|had)\s{1,3}not\s{1,3}(?:yet\s{1,3})?(?P<verb>"
+    + _phrases(_N["post_has_not"])
+    + r")\s{1,3}(?P<object>[a-z][a-z' -]{1,40}?)(?=\s{0,2}(?:[.,;:!?]|$)|\s(?:but|and|yet)\b)",
+    _FLAGS,
+)
+_POST_PASSIVE = re.compile(
+    r"\b(?:was|were|has\s{1,3}been|have\s{1,3}been)\s{1,3}not\s{1,3}(?P<verb>"
+    + _phrases(_N["post_passive"])
+    + r")\b",
+    _FLAGS,
+)
+_TABLE_HEADER = _words(_N["table_headers"])
+_TABLE_NONE = re.compile(
+    r"(?<![\w-])(?:" + _phrases(_N["table_none"]) + r")\s{0,3}$", _FLAGS | re.MULTILINE
+)
+
+_EVENT = _words(_A["event_words"])
+_SEVERITY = _words(VOCABULARY.severity)
+_STRONG_VERB = _words(_A["strong_verbs"])
+_WEAK_VERB = _words(_A["weak_verbs"])
+_EVENT_VERB = re.compile(
+    r"(?<![\w-])(?:" + _phrases(_A["event_verbs"]) + r")\s{1,3}"
+    r"(?:soon\s{1,3}|shortly\s{1,3})?(?:after|following)\b",
+    _FLAGS,
+)
+_LIST_CUE = re.compile(
+    r"(?<![\w-])(?:"
+    + _phrases(_A["list_cues"])
+    + r"|(?:the\s{1,3}only\s{1,3})?(?:"
+    + _phrases(_A["list_subjects"])
+    + r")\s{1,3}(?:"
+    + _phrases(_A["list_subject_verbs"])
+    + r"))(?![\w-])",
+    _FLAGS,
+)
+_AFTER = re.compile(
+    r"(?<![\w-])(?:"
+    + _phrases(_A["post_forms"])
+    + r"|(?:"
+    + _phrases(_A["after_words"])
+    + r")[\s-]{1,2}(?:(?:the|each|every|his|her|their|this|that|a|an)\s{1,3})?"
+    r"(?:(?:first|second|third|fourth|fifth|last|final|next|\d{1,2}(?:st|nd|rd|th)|stem\s{1,3}"
+    r"cell|cell)\s{1,3})?(?:" + _phrases(_A["treatment_words"]) + r"))(?![\w-])",
+    _FLAGS,
+)
+_BASELINE = _words(_A["baseline_cues"])
+_TREATMENT = _words(_A["treatment_words"])
+_IMPROVEMENT = _words(_A["improvement_words"])
+_TRIM = re.compile(r"^(?:(?:" + _phrases(_A["trim_words"]) + r")\s{1,3})", _FLAGS)
+# Where a told side effect ends: punctuation, a new clause, or the time it happened.
+_AE_END = re.compile(
+    _TIME_AHEAD
+    + r"|[.;:!?()\[\]\"“”]|\s-{1,2}\s|,\s{0,2}(?:but|however|which|who|without|and\s{1,3}"
+    r"(?:he|she|they|it|the|his|her|there))\b|\s(?:but|without|which|who|whom|after|following|during|"
+    r"since|before|until|when|while|whereas|because|so|then|therefore|that|lasting|for\s{1,3}"
+    r"(?:about\s{1,3})?\d|(?:on|in|at|within|during|over)\s{1,3}(?:the\s{1,3})?(?:day|days|night|"
+    r"first|second|third|next|following|evening|morning|week|weeks|hours?|time)|and\s{1,3}"
+    r"(?:he|she|they|was|were|had|then|resolved|disappeared|subsided))(?![\w-])",
+    _FLAGS,
+)
+
+_MAX_SCOPE = 160
+_MAX_ITEMS = 60  # more than any case narrative tells; keeps the dedupe linear on junk input
+
+
+def extract_adverse(doc: Document) -> tuple[list[AdverseMention], list[AbsentMention]]:
+    """Side effects after treatment, and the findings the text denies."""
+    absent, denied = _absent(doc)
+    day0 = doc.memo(extract_treatments).day0_sentence
+    return _adverse(doc, day0, denied), absent
+
+
+# -- denied findings ----------------------------------------------------------------------------
+
+
+def _absent(doc: Document) -> tuple[list[AbsentMention], list[Span]]:
+    found: list[AbsentMention] = []
+    keys: set[frozenset[str]] = set()
+    scopes: list[Span] = []
+
+    def add(description: str, sentence: Sentence, span: Span) -> None:
+        description = _tidy(description)
+        if not description or len(description.split()) > 10:
+            return
+        key = _key(description)
+        if key in keys or len(found) >= _MAX_ITEMS:
+            return
+        keys.add(key)
+        found.append(AbsentMention(description, sentence.index, {"description": span}))
+
+    for sentence in doc.sentences:
+        for description, span, scope in _negated_in(sentence):
+            add(description, sentence, span)
+            scopes.append(scope)
+        for description, span in _post_negated_in(sentence):
+            add(description, sentence, span)
+            scopes.append(span)
+    for description, sentence, span in _table_none(doc):
+        scopes.append(span)  # the column header names what the rows deny
+        words = _key(description)
+        if any(words <= _key(m.description) for m in found):
+            continue  # "no ... side effects" told in words already
+        add(description, sentence, span)
+    return found, scopes
+
+
+def _negated_in(sentence: Sentence) -> list[tuple[str, Span, Span]]:
+    text, offset = sentence.text, sentence.start
+    pseudo = [m.span() for m in _PSEUDO.finditer(text)]
+    found: list[tuple[str, Span, Span]] = []
+    covered = 0
+    triggers = sorted(
+        [(m, True) for m in _STRONG.finditer(text)] + [(m, False) for m in _WEAK.finditer(text)],
+        key=lambda pair: (pair[0].start(), -pair[0].end()),
+    )
+    for trigger, strong in triggers:
+        if trigger.start() < covered or _inside(trigger.start(), pseudo):
+            continue  # inside the last scope, or "no longer"
+        start = _skip(text, trigger.end())
+        end_match = _SCOPE_END.search(text, start, min(len(text), start + _MAX_SCOPE))
+        end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
+        scope = text[start:end]
+        if not scope.strip():
+            continue
+        covered = end
+        items = _list_items(scope, start)
+        if not items:
+            continue
+        if not strong and not any(_FINDING.search(item) for item, _ in items):
+            continue  # "without difficulty", "no effective treatment": not a finding denied
+        for item, (item_start, _) in items:
+            for part, (part_start, part_end) in _split_inner(item, item_start):
+                found.append(
+                    (
+                        part,
+                        (offset + part_start, offset + part_end),
+                        (offset + trigger.start(), offset + end),
+                    )
+                )
+    return found
+
+
+def _skip(text: str, position: int) -> int:
+    for _ in range(6):
+        match = _SKIP.match(text, position)
+        if not match or match.end() == position:
+            break
+        position = match.end()
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _list_items(scope: str, offset: int) -> list[tuple[str, Span]]:
+    """'fever, headaches, or other side effects' -> three items with their spans."""
+    pieces: list[tuple[str, int]] = []
+    cursor = 0
+    for comma in re.finditer(",", scope):
+        pieces.append((scope[cursor : comma.start()], cursor))
+        cursor = comma.end()
+    pieces.append((scope[cursor:], cursor))
+    items: list[tuple[str, Span]] = []
+    is_list = len(pieces) > 1 and any(_LIST_ITEM_LEAD.match(p.strip()) for p, _ in pieces[1:])
+    for number, (piece, start) in enumerate(pieces):
+        stripped = piece.strip()
+        if number > 0 and (not is_list or _SUBJECT.match(stripped) or len(stripped.split()) > 8):
+            break
+        final = bool(_LIST_ITEM_LEAD.match(stripped))
+        lead = _LIST_ITEM_LEAD.match(stripped)
+        if lead:
+            stripped = stripped[lead.end() :]
+        if not stripped:
+            continue
+        at = offset + start + piece.index(stripped)
+        items.append((stripped, (at, at + len(stripped))))
+        if final:
+            break
+    return items
+
+
+def _split_inner(item: str, offset: int) -> list[tuple[str, Span]]:
+    """'pain with eye movement or double vision' -> two parts."""
+    parts: list[tuple[str, Span]] = []
+    cursor = 0
+    for match in _INNER_SPLIT.finditer(item):
+        before = item[cursor : match.start()]
+        if before.strip():
+            parts.append((before.strip(), (offset + cursor, offset + match.start())))
+        cursor = match.end()
+    rest = item[cursor:]
+    if rest.strip():
+        parts.append((rest.strip(), (offset + cursor, offset + cursor + len(rest.rstrip()))))
+    return parts
+
+
+def _post_negated_in(sentence: Sentence) -> list[tuple[str, Span]]:
+    """'his vision did not recover', 'has not mastered turning', 'side effects were not seen'."""
+    text, offset = sentence.text, sentence.start
+    found: list[tuple[str, Span]] = []
+    for match in _POST_DID_NOT.finditer(text):
+        subject = _noun_before(text, match.start())
+        if subject:
+            start = subject[1]
+            found.append(
+                (
+                    f"{subject[0]} did not {match.group('verb').lower()}",
+                    (offset + start, offset + match.end()),
+                )
+            )
+    for match in _POST_HAS_NOT.finditer(text):
+        found.append(
+            (
+                f"{match.group('verb')} {match.group('object')}",
+                (offset + match.start("verb"), offset + match.end("object")),
+            )
+        )
+    for match in _POST_PASSIVE.finditer(text):
+        subject = _noun_before(text, match.start())
+        if subject and _FINDING.search(subject[0]):
+            found.append((subject[0], (offset + subject[1], offset + subject[2])))
+    return found
+
+
+def _noun_before(text: str, position: int, limit: int = 4) -> tuple[str, int, int] | None:
+    """The few words just before ``position`` that name a thing: 'vision', 'side effects'."""
+    words = list(_WORD.finditer(text, max(0, position - 60), position))
+    taken: list[re.Match[str]] = []
+    for word in reversed(words):
+        gap = text[word.end() : (taken[0].start() if taken else position)]
+        if gap.strip() or word.group().lower() in _BACK_STOP or len(taken) >= limit:
+            break
+        taken.insert(0, word)
+    if not taken:
+        return None
+    return text[taken[0].start() : taken[-1].end()].lower(), taken[0].start(), taken[-1].end()
+
+
+def _table_none(doc: Document) -> list[tuple[str, Sentence, Span]]:
+    """A schedule table whose side-effect column reads 'none reported': one denial, once."""
+    text = doc.text
+    for number, (start, end) in enumerate(doc.lines):
+        header = _TABLE_HEADER.search(text, start, end)
+        if header is None or text[start:end].rstrip().endswith((".", "!", "?")):
+            continue
+        for row_start, row_end in doc.lines[number + 1 : number + 40]:
+            if _TABLE_NONE.search(text, row_start, row_end):
+                sentence = _sentence_at(doc, row_start)
+                if sentence is not None:
+                    return [(header.group().lower(), sentence, header.span())]
+        return []
+    return []
+
+
+def _inside(position: int, spans: list[Span]) -> bool:
+    """Whether ``position`` falls in one of ``spans`` (sorted, not overlapping)."""
+    index = bisect_right(spans, position, key=lambda span: span[0]) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+def _overlaps(span: Span, spans: list[Span]) -> bool:
+    """Whether ``span`` overlaps one of ``spans`` (sorted by start; scopes are short)."""
+    index = bisect_left(spans, (span[1], 0))
+    return any(s < span[1] and span[0] < e for s, e in spans[max(0, index - 16) : index])
+
+
+def _sentence_at(doc: Document, position: int) -> Sentence | None:
+    for sentence in doc.sentences:
+        if sentence.start <= position < sentence.end or sentence.start >= position:
+            return sentence
+    return None
+
+
+# -- adverse events ------------------------------------------------------------------------------
+
+
+def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[AdverseMention]:
+    found: list[AdverseMention] = []
+
+    denied = sorted(set(denied))
+
+    def add(description: str, severity: str | None, sentence: Sentence, span: Span) -> None:
+        if len(found) >= _MAX_ITEMS or _overlaps(span, denied):
+            return  # a denied finding is never an adverse event
+        description = _tidy(description)
+        if not description or len(description.split()) > 12:
+            return
+        if len(found) >= _MAX_ITEMS or any(
+            _overlap(description, m.description) >= 0.5 for m in found
+        ):
+            return
+        spans = {"description": span}
+        found.append(AdverseMention(description, severity, sentence.index, span[0], spans))
+
+    for sentence in doc.sentences:
+        if not _after_treatment(doc, sentence, day0):
+            continue
+        text = sentence.text
+        after_cue = bool(_AFTER.search(text))
+        for description, span, severity, needs_cue in _told_events(text):
+            if needs_cue and not (after_cue or severity):
+                continue
+            add(
+                description,
+                severity,
+                sentence,
+                (sentence.start + span[0], sentence.start + span[1]),
+            )
+    return found
+
+
+def _after_treatment(doc: Document, sentence: Sentence, day0: int | None) -> bool:
+    after_cue = bool(_AFTER.search(sentence.text))
+    if day0 is None or sentence.index < day0:
+        return after_cue and day0 is None
+    if sentence.section is not None and _BASELINE.search(doc.sections[sentence.section].heading):
+        return False
+    return not (_BASELINE.search(sentence.text) and not after_cue)
+
+
+def _told_events(text: str) -> list[tuple[str, Span, str | None, bool]]:
+    """(description, span, severity, needs an after-treatment cue) for each event told."""
+    found: list[tuple[str, Span, str | None, bool]] = []
+    # "experienced only mild swelling ...", "had a fever after the injection"
+    for pattern, weak in ((_STRONG_VERB, False), (_WEAK_VERB, True)):
+        for verb in pattern.finditer(text):
+            start = _skip_trim(text, verb.end())
+            end_match = _AE_END.search(text, start, min(len(text), start + _MAX_SCOPE))
+            end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
+            lead = text[verb.end() : start]
+            for item, (s, e) in _list_items(text[start:end], start):
+                if not _EVENT.search(item) or _IMPROVEMENT.search(item):
+                    continue
+                severity = _severity(item) or _severity(lead)
+                found.append((item, (s, e), severity, weak))
+    # "severe bilateral visual loss developed after they received ..."
+    for verb in _EVENT_VERB.finditer(text):
+        subject = _noun_before(text, verb.start(), limit=6)
+        if subject and _EVENT.search(subject[0]) and not _IMPROVEMENT.search(subject[0]):
+            found.append((subject[0], (subject[1], subject[2]), _severity(subject[0]), False))
+    # "... was associated with ocular hypertension, vitreous hemorrhage, or lens dislocation"
+    for cue in _LIST_CUE.finditer(text):
+        head = text[max(0, cue.start() - _MAX_SCOPE) : cue.start()]
+        # "Side effects included ..." lists side effects whatever they are called; "the
+        # injection was complicated by ..." lists them when they read as harms.
+        named = bool(re.search(r"side[\s-]effects?|adverse|complications?", cue.group(), _FLAGS))
+        if not (named or _EVENT.search(head) or _AFTER.search(head) or _TREATMENT.search(head)):
+            continue
+        if re.search(r"\b(?:no|without|not|nor|none)\s{1,3}(?:\w+\s{1,3})?$", head, _FLAGS):
+            continue  # "no side effects were ..." is a denial, read by the negation rules
+        start = _skip_trim(text, cue.end())
+        end_match = _AE_END.search(text, start, min(len(text), start + 2 * _MAX_SCOPE))
+        end = end_match.start() if end_match else min(len(text), start + 2 * _MAX_SCOPE)
+        for item, span in _list_items(text[start:end], start):
+            if not _IMPROVEMENT.search(item) and (named or _EVENT.search(item)):
+                found.append((item, span, _severity(item), False))
+    return found
+
+
+def _skip_trim(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    for _ in range(4):
+        match = _TRIM.match(text, position)
+        if not match:
+            break
+        position = match.end()
+    return position
+
+
+def _severity(text: str) -> str | None:
+    match = _SEVERITY.search(text)
+    if match is None:
+        return None
+    return VOCABULARY.severity.get(
+        " ".join(match.group().lower().split()).replace(" ", "-"),
+        VOCABULARY.severity.get(match.group().lower()),
+    )
+
+
+# -- phrases -------------------------------------------------------------------------------------
+
+
+def _tidy(text: str) -> str:
+    text = _QUOTES.sub("", _PAREN.sub("", text))
+    text = _POSSESSIVE.sub("", text)
+    text = _TRIM.sub("", text.strip())
+    return " ".join(text.lower().split()).strip(" ,.;:-")
+
+
+def _key(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = _key(a), _key(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / max(len(wa), len(wb))

@@ -1,0 +1,2046 @@
+"""Treatments in case narratives: the interventions a story is about, and those tried before.
+
+Clinic testimonials and case reports tell of a treatment with a verb of
+administration ("received", "underwent", "was injected", "were
+administered", "implanted", "was started on") near what was given: cells
+("umbilical cord-derived mesenchymal stem cell (UCMSC) packets"), a drug
+("intravenous methylprednisolone"), a surgery or rehabilitation.  One
+:class:`~caserecord.extraction._mentions.InterventionMention` is returned
+per distinct treatment; a sentence that enumerates routes with their own
+counts ("4 intravenous and 2 intrathecal infusions") gives one per route.
+
+Cell types follow the names of the ISCT position statements (Dominici
+2006: "mesenchymal stromal/stem cells"), composed from a tissue source and
+a kind ("umbilical cord-derived mesenchymal stem cells"); routes keep the
+ophthalmic and neurological terms of the reports (intrathecal,
+retrobulbar, intravitreal...).  All words live in ``data/treatments.json``,
+validated when this module is imported.
+
+The story's first intervention fixes day 0 (:attr:`TreatmentMentions.day0_sentence`)
+and, when stated, its calendar date (:attr:`TreatmentMentions.day0_date`), from
+the sentence, an injection schedule table or the admission date.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from caserecord.errors import TimelineError
+from caserecord.extraction._data import load_json
+from caserecord.extraction._document import Document, Sentence
+from caserecord.extraction._mentions import (
+    InterventionMention,
+    PriorTreatmentMention,
+    Span,
+    TreatmentMentions,
+)
+from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction.time import TimeMention, find_times
+from caserecord.timeline import PartialDate
+
+__all__ = ["TreatmentVocabulary", "extract_treatments", "validate_treatment_vocabulary"]
+
+_SOURCE = "treatments.json"
+_FLAGS = re.IGNORECASE
+
+
+# -- the vocabulary, validated ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route of administration: its name, how stories write it, where it puts the cells."""
+
+    name: str
+    words: tuple[str, ...]
+    abbreviations: tuple[str, ...]
+    sites: tuple[str, ...]
+    systemic: bool
+
+
+@dataclass(frozen=True)
+class TreatmentVocabulary:
+    """The checked content of ``treatments.json``."""
+
+    cell_sources: dict[str, str]  # phrase -> source name
+    cell_kinds: dict[str, str]  # phrase -> kind name
+    cell_heads: tuple[str, ...]
+    cell_abbreviations: dict[str, tuple[str | None, str | None]]  # abbr -> (source, kind)
+    cell_origin: tuple[str, ...]
+    treatment_heads: tuple[str, ...]
+    count_nouns: tuple[str, ...]
+    dose_count_nouns: tuple[str, ...]
+    course_nouns: tuple[str, ...]
+    routes: tuple[Route, ...]
+    route_nouns: tuple[str, ...]
+    route_guides: tuple[str, ...]
+    implant_verbs: tuple[str, ...]
+    surgical_route: str
+    administration_verbs: tuple[str, ...]
+    passive_only_verbs: tuple[str, ...]
+    topic_cues: tuple[str, ...]
+    literature_cues: tuple[str, ...]
+    modal_cues: tuple[str, ...]
+    negation_cues: tuple[str, ...]
+    drugs: dict[str, str]  # drug word -> class
+    surgery_words: tuple[str, ...]
+    surgery_generic_determiners: tuple[str, ...]
+    rehabilitation: tuple[str, ...]
+    alongside_cues: tuple[str, ...]
+    habitual_cues: tuple[str, ...]
+    other_treatment_verbs: tuple[str, ...]
+    other_name_stopwords: tuple[str, ...]
+    prior: dict[str, tuple[str, ...]]
+    laterality: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # side -> (phrases, abbrs)
+
+
+_PRIOR_KEYS = (
+    "qualifiers",
+    "heads",
+    "failure_cues",
+    "places",
+    "try_verbs",
+    "stop_verbs",
+    "prior_drugs",
+)
+_WORD_LISTS = (
+    "cell_heads",
+    "cell_origin",
+    "treatment_heads",
+    "count_nouns",
+    "dose_count_nouns",
+    "course_nouns",
+    "route_nouns",
+    "route_guides",
+    "implant_verbs",
+    "administration_verbs",
+    "passive_only_verbs",
+    "topic_cues",
+    "literature_cues",
+    "modal_cues",
+    "negation_cues",
+    "surgery_words",
+    "surgery_generic_determiners",
+    "rehabilitation",
+    "alongside_cues",
+    "habitual_cues",
+    "other_treatment_verbs",
+    "other_name_stopwords",
+)
+
+
+def validate_treatment_vocabulary(data: object, *, source: str = _SOURCE) -> TreatmentVocabulary:
+    """Check the treatment vocabulary and return it typed.
+
+    Raises :class:`RuntimeError` naming ``source`` and the bad key: a
+    malformed rule file is a packaging bug and must fail at import, not
+    later inside a rule.
+    """
+    check = _Checker(data, source)
+    sources = check.named_phrases("cell_sources")
+    kinds = check.named_phrases("cell_kinds")
+    return TreatmentVocabulary(
+        cell_sources=sources,
+        cell_kinds=kinds,
+        cell_abbreviations=check.abbreviations(set(sources.values()), set(kinds.values())),
+        routes=check.routes(),
+        drugs=check.drugs(),
+        prior=check.prior(),
+        laterality=check.laterality(),
+        surgical_route=check.text("surgical_route"),
+        **{key: check.words(check.section(key), key) for key in _WORD_LISTS},
+    )
+
+
+class _Checker:
+    """The checks of :func:`validate_treatment_vocabulary`, one method per section."""
+
+    def __init__(self, data: object, source: str) -> None:
+        self.source = source
+        if not isinstance(data, Mapping):
+            raise self.fail(f"must hold a JSON object (got {type(data).__name__})")
+        self.data: Mapping[str, Any] = data
+
+    def fail(self, problem: str) -> RuntimeError:
+        return RuntimeError(f"caserecord rule file data/{self.source}: {problem}")
+
+    def section(self, key: str) -> Any:
+        if key not in self.data:
+            raise self.fail(f"missing key {key!r}")
+        return self.data[key]
+
+    def words(self, value: object, where: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            raise self.fail(f"{where} must be a list of non-empty strings (got {value!r:.60})")
+        return tuple(value)
+
+    def text(self, key: str) -> str:
+        value = self.section(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{key} must be a non-empty string (got {value!r:.60})")
+        return value
+
+    def entries(self, key: str) -> list[Mapping[str, Any]]:
+        entries = self.section(key)
+        if not isinstance(entries, list) or not entries:
+            raise self.fail(f"{key} must be a non-empty list of objects")
+        for entry in entries:
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+                raise self.fail(f"{key}: every entry needs a string 'name' (got {entry!r:.60})")
+        return entries
+
+    def named_phrases(self, key: str) -> dict[str, str]:
+        return {
+            _norm(phrase): entry["name"]
+            for entry in self.entries(key)
+            for phrase in self.words(entry.get("phrases"), f"{key}[{entry['name']}].phrases")
+        }
+
+    def abbreviations(
+        self,
+        sources: set[str],
+        kinds: set[str],
+    ) -> dict[str, tuple[str | None, str | None]]:
+        raw = self.section("cell_abbreviations")
+        if not isinstance(raw, Mapping):
+            raise self.fail("cell_abbreviations must be an object of ABBR: {source, kind}")
+        table: dict[str, tuple[str | None, str | None]] = {}
+        for abbr, meaning in raw.items():
+            if not isinstance(meaning, Mapping):
+                raise self.fail(f"cell_abbreviations[{abbr!r}] must be a {{source, kind}} object")
+            cell_source, kind = meaning.get("source"), meaning.get("kind")
+            if cell_source is not None and cell_source not in sources:
+                raise self.fail(
+                    f"cell_abbreviations[{abbr!r}].source must name a cell_sources "
+                    f"entry or be null (got {cell_source!r})"
+                )
+            if kind is not None and kind not in kinds:
+                raise self.fail(
+                    f"cell_abbreviations[{abbr!r}].kind must name a cell_kinds "
+                    f"entry or be null (got {kind!r})"
+                )
+            table[abbr] = (cell_source, kind)
+        return table
+
+    def routes(self) -> tuple[Route, ...]:
+        routes: list[Route] = []
+        for entry in self.entries("routes"):
+            name = entry["name"]
+            if not isinstance(entry.get("systemic"), bool):
+                raise self.fail(f"routes[{name}].systemic must be true or false")
+            routes.append(
+                Route(
+                    name,
+                    self.words(entry.get("words"), f"routes[{name}].words"),
+                    self.words(entry.get("abbreviations", []), f"routes[{name}].abbreviations"),
+                    self.words(entry.get("sites", []), f"routes[{name}].sites"),
+                    entry["systemic"],
+                )
+            )
+        return tuple(routes)
+
+    def drugs(self) -> dict[str, str]:
+        drugs = self.section("drugs")
+        if not isinstance(drugs, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in drugs.items()
+        ):
+            raise self.fail("drugs must be an object of drug word: class")
+        return {_norm(k): v for k, v in drugs.items()}
+
+    def prior(self) -> dict[str, tuple[str, ...]]:
+        prior = self.section("prior")
+        if not isinstance(prior, Mapping):
+            raise self.fail("prior must be an object")
+        return {key: self.words(prior.get(key), f"prior.{key}") for key in _PRIOR_KEYS}
+
+    def laterality(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        laterality = self.section("laterality")
+        if not isinstance(laterality, Mapping) or set(laterality) != {"right", "left", "both"}:
+            raise self.fail("laterality must have exactly the keys right, left, both")
+        sides: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for side, entry in laterality.items():
+            if not isinstance(entry, Mapping):
+                raise self.fail(f"laterality.{side} must be a {{phrases, abbreviations}} object")
+            sides[side] = (
+                self.words(entry.get("phrases"), f"laterality.{side}.phrases"),
+                self.words(entry.get("abbreviations", []), f"laterality.{side}.abbreviations"),
+            )
+        return sides
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").replace("-", " ").split())
+
+
+VOCABULARY = validate_treatment_vocabulary(load_json(_SOURCE))
+_V = VOCABULARY
+
+
+# -- patterns built from the vocabulary --------------------------------------------------
+
+
+def _phrases(phrases: Iterable[str]) -> str:
+    """Phrases as an alternation, longest first; a space or hyphen matches either."""
+    ordered = sorted({p.strip() for p in phrases}, key=len, reverse=True)
+    return "|".join(
+        re.escape(p)
+        .replace(r"\ ", r"[\s-]{1,2}")
+        .replace(r"\-", r"[\s-]{1,2}")
+        .replace("'", "['’]")
+        .replace("’", "['’]")
+        for p in ordered
+    )
+
+
+def _cased(words: Iterable[str]) -> str:
+    """Case-sensitive alternation (abbreviations), optional plural ``s``."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "(?-i:(?:" + "|".join(re.escape(w) for w in ordered) + ")s?)" if ordered else "(?!)"
+
+
+_B = r"(?<![\w-])"  # word start that also refuses a hyphen ("intra-venous" stays whole)
+_E = r"(?![\w-])"
+_NUM = NUMBER_WORD_PATTERN
+
+_SRC = _phrases(_V.cell_sources)
+_KIND = _phrases(_V.cell_kinds)
+_HEAD = _phrases(_V.cell_heads)
+_TREAT = _phrases(_V.treatment_heads)
+_ABBR = _cased(_V.cell_abbreviations)
+_ORIGIN = _phrases(_V.cell_origin)
+
+_CELL = re.compile(
+    r"(?:" + _B + r"(?P<origin>" + _ORIGIN + r")[\s-]{1,2})?"
+    r"(?:" + _B + r"(?P<src>" + _SRC + r")(?:[\s-]{1,2}derived)?[\s-]{1,2})?"
+    r"(?:" + _B + r"(?P<pre>" + _ABBR + r")\s{1,3})?"
+    r"(?:" + _B + r"(?P<kind>" + _KIND + r")\s{1,3})?"
+    r"[\"“”']?" + _B + r"(?P<head>" + _HEAD + r"|" + _ABBR + r")" + _E + r"[\"“”']?"
+    r"(?:\s{0,2}\((?P<abbr>[A-Za-z][A-Za-z-]{1,9})\))?"
+    r"(?:\s{1,3}(?P<treat>" + _TREAT + r")" + _E + r")?",
+    _FLAGS,
+)
+_ABBR_ALONE = re.compile(
+    r"\b(?P<abbr>" + _ABBR + r")\b(?:\s{1,3}(?P<treat>" + _TREAT + r")" + _E + r")?", _FLAGS
+)
+_SOURCED_FROM = re.compile(
+    r"\b(?:sourced|derived|harvested|isolated|obtained|extracted|collected|taken|prepared)?"
+    r"\s{0,3}from\s{1,3}(?:(?:the|his|her|their|its|a|an)\s{1,3})?"
+    r"(?:(?:patient['’]s|own|healthy|donor|donated|newborn)\s{1,3})?"
+    r"(?:(?P<origin>" + _ORIGIN + r")\s{1,3})?(?P<src>" + _SRC + r")" + _E,
+    _FLAGS,
+)
+
+_ROUTE_LOOKUP: dict[str, Route] = {}
+_SITE_LOOKUP: dict[str, Route] = {}
+for _route in _V.routes:
+    for _w in (*_route.words, _route.name):
+        _ROUTE_LOOKUP[_norm(_w)] = _route
+    for _w in _route.abbreviations:
+        _ROUTE_LOOKUP[_w] = _route
+    for _w in _route.sites:
+        _SITE_LOOKUP[_norm(_w)] = _route
+_ROUTE_WORDS_ALT = _phrases(w for r in _V.routes for w in r.words)
+_ROUTE_SITES = _phrases(s for r in _V.routes for s in r.sites)
+_ROUTE_ABBREVIATIONS = _cased(a for r in _V.routes for a in r.abbreviations)
+# Sites first: "into each retrobulbar space" is an injection there, not the bare adjective.
+_ROUTE = re.compile(
+    rf"(?:{_B}(?P<guide>{_phrases(_V.route_guides)})\s{{1,2}})?"
+    rf"(?:{_B}(?P<site>{_ROUTE_SITES}){_E}"
+    rf"|{_B}(?P<word>{_phrases(w for r in _V.routes for w in r.words)}){_E}"
+    rf"|{_B}(?P<abbr>{_ROUTE_ABBREVIATIONS}){_E})",
+    _FLAGS,
+)
+_ROUTE_NOUN_AFTER = re.compile(
+    r"\s{0,2}(?:\((?-i:[A-Z.]{1,5})\)\s{0,2})?\s(?P<noun>"
+    + _phrases(_V.route_nouns)
+    + r")"
+    + _E
+    + r"(?P<into>\s{1,2}(?:into|in)\s{1,2}(?:the\s{1,2})?"
+    r"(?P<site>[a-z][a-z'’ -]{2,40}?)(?=\s{0,2}(?:[,.;:)]|$|\s(?:of|to|and|for|at|on|with|"
+    r"by|in|these|this|which|where)\b)))?",
+    _FLAGS,
+)
+
+_ADMIN = re.compile(r"\b(?P<verb>" + _phrases(_V.administration_verbs) + r")\b", _FLAGS)
+# "were given", "was performed" -- or a subject that gives: "we performed", "the surgeon made"
+_PASSIVE_BEFORE = re.compile(
+    r"(?:\b(?:was|were|been|be|being|is|are)|\b(?:we|i|they|doctors?|surgeons?|physicians?|"
+    r"team|clinic|hospital))\s{1,3}(?:\w+ly\s{1,3})?$",
+    _FLAGS,
+)
+_AFTER_BEFORE = re.compile(r"\b(?:after|following|since|post)\b[^.;:]{0,40}$", _FLAGS)
+_TOPIC = re.compile(r"\b(?:" + _phrases(_V.topic_cues) + r")\b", _FLAGS)
+_NEGATED_AFTER = re.compile(r"\s{1,3}(?:no|not|never|nothing|none)\b", _FLAGS)
+_LITERATURE = re.compile(r"\b(?:" + _phrases(_V.literature_cues) + r")\b", _FLAGS)
+# Lower case on purpose: "May 2018" is a month, "may" a modal.
+_MODAL = re.compile(r"\b(?:" + _phrases(_V.modal_cues) + r")\b(?!\s{0,3},?\s{0,3}\d)")
+_OPENING_PARTICIPLE = re.compile(
+    r"\s{1,3}(?:via|by|through|into|with|in|to|at|intra\w{3,12})\b", _FLAGS
+)
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:" + _phrases(_V.negation_cues) + r")\s{1,3}(?:\w+\s{1,3})?$", _FLAGS
+)
+_DRUG = re.compile(_B + r"(?P<drug>" + _phrases(_V.drugs) + r")" + _E, _FLAGS)
+_SURGERY = re.compile(r"\b(?:" + _phrases(_V.surgery_words) + r")\b", _FLAGS)
+_DETERMINERS = frozenset(w.lower() for w in _V.surgery_generic_determiners) | {"a", "an"}
+_CLAUSE_MARK = re.compile(r"[,;.:]")
+_LATERALITY_PHRASE = re.compile(
+    r"\s{1,3}(?:of|on|in|to)\s{1,3}(?:his|her|the|their)\s{1,3}(?:right|left|both)\s{1,3}"
+    r"(?:eyes?|sides?|knees?|legs?|arms?)\b",
+    _FLAGS,
+)
+_REHAB = re.compile(
+    r"(?:\b(?P<adj>intense|intensive|daily|regular)\s{1,3})?\b(?P<rehab>"
+    + _phrases(_V.rehabilitation)
+    + r")\b",
+    _FLAGS,
+)
+_ALONGSIDE = re.compile(r"\b(?:" + _phrases(_V.alongside_cues) + r")\s{1,3}$", _FLAGS)
+_HABITUAL = re.compile(r"\b(?:" + _phrases(_V.habitual_cues) + r")\b", _FLAGS)
+_OTHER = re.compile(
+    r"\b(?:treatment|therapy)\b(?:\s{0,2},[^,.;]{1,60},)?\s{1,3}(?:was|were)\s{1,3}"
+    r"(?:" + _phrases(_V.other_treatment_verbs) + r")\b",
+    _FLAGS,
+)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d.,]*|[()]|[^\s\w]")
+
+_COUNT_NOUNS = {_norm(w) for w in _V.count_nouns}
+_DOSE_NOUNS = {_norm(w) for w in _V.dose_count_nouns}
+_TIME_NOUNS = {
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "times",
+    "%",
+    "percent",
+    "mg",
+    "g",
+    "ml",
+    "kg",
+    "cm",
+    "mm",
+    "meters",
+    "metres",
+    "plates",
+    "letters",
+}
+_COUNT_BREAK = {
+    "and",
+    "or",
+    "to",
+    "with",
+    "in",
+    "at",
+    "for",
+    "from",
+    "of",
+    "was",
+    "were",
+    "by",
+    "on",
+    "after",
+    "before",
+    "over",
+    "per",
+    "a",
+    "the",
+    ",",
+    ";",
+    ":",
+    ".",
+}
+_ABBREVIATION_TOKEN = re.compile(r"[A-Z][A-Za-z]{0,3}(?:-?[A-Z]{1,6})s?")
+_ORDINAL_COURSE = re.compile(
+    r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"\d{1,2}(?:st|nd|rd|th))\s{1,3}(?:(?:" + _phrases(_V.course_nouns) + r")s?)\b",
+    _FLAGS,
+)
+
+_MAX_ITEMS = 40
+_SURGERY_END = re.compile(
+    r"\s{0,2}(?:[,;.]|$)|\s(?:(?:and|but|which|after|when|due|because|"
+    r"in\s+(?:19|20)\d\d|on|at)\b)",
+    _FLAGS,
+)
+_VERB_NOUNS = {
+    "injected": "injection",
+    "infused": "infusion",
+    "implanted": "implantation",
+    "transplanted": "transplantation",
+}
+_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9}
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# "40 million cells", "1x10^6 cells/kg", "two million ... stem cells": a number with a
+# multiplier; the word "cells" is looked for a few words on (see _cell_dose).
+_DOSE_CELL_NUMBER = re.compile(
+    r"\b(?P<num>\d{1,4}(?:[.,]\d{1,3})?|" + _NUM + r")\s{0,2}(?:(?P<mult>thousand|million|"
+    r"billion|mln)\b|[x×*]\s{0,2}10\s{0,2}(?:\^|e)?\s{0,2}(?P<exp>\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}))",
+    _FLAGS,
+)
+_PER_KG = re.compile(r"\s{0,2}/\s{0,2}kg\b|\s{1,3}per\s{1,3}kg\b|\s{0,2}/\s{0,2}kg", _FLAGS)
+_CELLS_WORD = re.compile(r"cells?", _FLAGS)
+_DOSE_MASS = re.compile(
+    r"\b(?P<num>\d{1,5}(?:\.\d{1,3})?)\s{0,2}(?P<unit>mg|g|gm|grams?|mcg|µg|μg|ug|ml|mL|IU|"
+    r"units)(?P<perkg>\s{0,2}/\s{0,2}kg)?\b"
+    r"(?P<freq>\s{0,2}/\s{0,2}(?:day|d)\b|\s{1,3}(?:q\s?\d{1,2}\s?h|once\s{1,3}daily|"
+    r"twice\s{1,3}daily|daily|bid|tid|qid|"
+    r"per\s{1,3}day|a\s{1,3}day|every\s{1,3}\d{1,2}\s{1,3}hours|weekly|monthly))?"
+    r"(?:\s{1,3}(?:intravenously|orally|iv|i\.v\.|by\s{1,3}mouth))?"
+    r"(?P<dur>\s{1,3}for\s{1,3}(?P<days>" + _NUM + r")\s{1,3}(?:consecutive\s{1,3})?"
+    r"(?P<durunit>days?|weeks?))?",
+    _FLAGS,
+)
+_DOSE_AMOUNT = re.compile(
+    r"\bin\s{1,3}(?:an?\s{1,3})?(?:amount|dose|volume|quantity)\s{1,3}of\s{1,3}"
+    r"(?P<num>\d{1,5}(?:\.\d{1,3})?)(?:\s{0,2}(?P<unit>ml|mg|g)\b)?",
+    _FLAGS,
+)
+_DAILY_FOR = re.compile(
+    r"\b(?:daily|a\s{1,3}day|per\s{1,3}day|once\s{1,3}a\s{1,3}day)\s{1,3}for\s{1,3}"
+    r"(?P<days>" + _NUM + r")\s{1,3}(?:consecutive\s{1,3})?days?\b",
+    _FLAGS,
+)
+
+_LATERALITY = [
+    (
+        side,
+        re.compile(
+            r"(?:"
+            + (_B + r"(?:" + _phrases(phrases) + r")" + _E if phrases else "(?!)")
+            + r"|\b"
+            + _cased(abbrs)
+            + r"\b)",
+            _FLAGS,
+        ),
+    )
+    for side, (phrases, abbrs) in _V.laterality.items()
+]
+
+# A count that opens a listed item: digits or a cardinal word, never an ordinal ("first").
+_COUNT = (
+    r"\b(?:\d{1,3}(?![\d.,]|st\b|nd\b|rd\b|th\b)|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)\b"
+)
+_SPLIT_ROUTE_ITEM = re.compile(
+    rf"(?P<num>{_COUNT})\s{{1,3}}(?P<route>{_ROUTE_WORDS_ALT}|{_ROUTE_ABBREVIATIONS}){_E}",
+    _FLAGS,
+)
+_VIA_ITEM = re.compile(
+    r"(?P<num>" + _COUNT + r")\s{1,3}(?P<what>[^,;:()\d]{3,60}?)\s{1,3}(?:via|through|by)\s{1,3}"
+    r"(?P<route>[^,;:]{3,60}?)(?=\s{0,2}(?:[,;:.]|$)|\s(?:in|at|on|during)\s)",
+    _FLAGS,
+)
+_DOSE_ROUTE_ITEM = re.compile(
+    r"(?P<dose>" + _NUM + r"\s{1,3}(?:thousand|million|billion)\s{1,3}(?:stem\s{1,3})?cells)"
+    r"\s{1,3}(?:were|was)\s{1,3}(?:administered|injected|delivered|infused|transplanted|"
+    r"implanted|given)\s{1,3}(?P<route>[^,;]{2,60}?)(?=\s{0,2}(?:[,;.]|$)|\s(?:and|while)\s)",
+    _FLAGS,
+)
+_OTHER_HEAD = re.compile(r"\b(?:treatment|therapy)\b", _FLAGS)
+_ITEM_CLOSED = re.compile(r"\s{0,2}(?:[.;,)]|$)")
+_ITEM_JOIN = re.compile(r"\s{0,2}(?:,|and|,\s{0,2}and)\s{0,2}", _FLAGS)
+_ITEM_NOUN_AFTER = re.compile(
+    r"\s{1,3}(?P<noun>injections?|infusions?|implantations?|"
+    r"transplantations?|administrations?)\b",
+    _FLAGS,
+)
+_NOUN_OF = re.compile(
+    r"(?:(?P<route>" + _phrases(w for r in _V.routes for w in r.words) + r")\s{1,3})?"
+    r"(?P<noun>injections?|infusions?|transplantations?|implantations?|administrations?|"
+    r"transplants?)\s{1,3}of\s{1,3}$",
+    _FLAGS,
+)
+_SCHEDULE_ROW = re.compile(
+    r"^[ \t]{0,8}1[ \t.)]{0,3}(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))",
+    re.MULTILINE,
+)
+_ISO_DATE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
+_ADMISSION = re.compile(r"\badmission\s{0,2}date\b|\bdate\s{1,2}of\s{1,2}admission\b", _FLAGS)
+_AGAIN = re.compile(r"\b(?:again|once\s+more|a\s+second\s+time|repeated)\b", _FLAGS)
+_PAREN = re.compile(r"\s{0,2}\([^()]{0,40}\)")
+_QUOTES = re.compile(r"[\"“”]")
+# A time that names its unit in full ("35 days'", "four months"), not a stray "d" or "h".
+_CHUNK_END = re.compile(r"[,;:()]|\s(?:and|but|while|whereas)\s")
+_ANAPHOR = re.compile(
+    r"(?:they|these|those|the\s{1,3}cells|these\s{1,3}cells|the\s{1,3}"
+    r"(?:treatment|therapy|injections?|infusions?|transplantation))\b",
+    _FLAGS,
+)
+_UNIT_WORD = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\b", _FLAGS)
+_TREATMENT_KEYS = frozenset(
+    {
+        "treatment",
+        "treatments",
+        "intervention",
+        "therapy",
+        "procedure",
+        "treatment given",
+        "management",
+        "treatment course",
+    }
+)
+_TREATMENT_WORD = re.compile(
+    r"\b(?:treatments?|therap(?:y|ies)|transplant\w{0,6}|injections?|infusions?|surgery|"
+    r"operation|procedures?|stem\s+cells?|implant\w{0,5}|enrol\w{0,5}|courses?|sessions?)\b",
+    _FLAGS,
+)
+_DATE_CONTEXT = re.compile(
+    r"\b(?:trial|treatment|therapy|stem\s+cells?|surgery|procedure|"
+    r"clinic|hospital|injection|transplant\w{0,6}|admitted|admission)\b",
+    _FLAGS,
+)
+
+
+# -- what one sentence tells ---------------------------------------------------------------
+
+
+@dataclass
+class _Cells:
+    """A mention of cells ("autologous bone marrow-derived stem cells (BMSCs)")."""
+
+    start: int
+    end: int
+    sentence: int
+    text: str
+    kind: str | None = None
+    source: str | None = None
+    origin: str | None = None
+    treat: str | None = None
+    abbr: str | None = None
+    head: str = "stem cells"  # or "mononuclear cells", "progenitor cells"
+
+    @property
+    def specific(self) -> bool:
+        return self.kind is not None or self.source is not None
+
+    @property
+    def cell_type(self) -> str:
+        return _cell_type(self.source, self.kind, self.head)
+
+
+def _cell_type(source: str | None, kind: str | None, head: str = "stem cells") -> str:
+    """'umbilical cord-derived mesenchymal stem cells', the ISCT way of naming cells."""
+    words = " ".join(w for w in (kind, head) if w)
+    return f"{source}-derived {words}" if source else words
+
+
+@dataclass
+class _Event:
+    """One treatment told in one sentence."""
+
+    kind: str  # cell_therapy, drug, surgery, rehabilitation, other, reference
+    sentence: Sentence
+    key: str  # what it is, for merging: cell type, drug class, name
+    name: str | None = None
+    spans: dict[str, Span] = field(default_factory=dict)
+    cells: _Cells | None = None
+    route: str | None = None
+    route_key: str | None = None
+    systemic: bool = False
+    sessions: int | None = None
+    dose_text: str | None = None
+    dose_value: float | None = None
+    dose_unit: str | None = None
+    laterality: str | None = None
+    split: bool = False
+    again: bool = False
+    ordinal: int | None = None
+    habitual: bool = False
+    verb: str | None = None
+
+    @property
+    def detailed(self) -> bool:
+        return bool(self.route or self.sessions or self.dose_text or self.split)
+
+
+def extract_treatments(doc: Document) -> TreatmentMentions:
+    """The interventions of a narrative, its prior treatments and its day 0."""
+    return _Reader(doc).read()
+
+
+class _Reader:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.cells = self._find_cells()
+        self.by_sentence: dict[int, list[_Cells]] = {}
+        for cell in self.cells:
+            self.by_sentence.setdefault(cell.sentence, []).append(cell)
+
+    # -- cells ---------------------------------------------------------------------
+    def _find_cells(self) -> list[_Cells]:
+        found: list[_Cells] = []
+        defined: dict[str, tuple[str | None, str | None]] = {}
+        taken: dict[int, list[Span]] = {}
+        for sentence in self.doc.sentences:
+            for match in _CELL.finditer(sentence.text):
+                cell = self._cell_from_match(match, sentence)
+                if match.group("abbr"):
+                    # "umbilical cord blood-derived stem cell (UCBSC)": the story's own
+                    # abbreviation, which later sentences may use alone.
+                    defined[match.group("abbr").rstrip("s")] = (cell.source, cell.kind)
+                    cell.abbr = match.group("abbr")
+                found.append(cell)
+                taken.setdefault(sentence.index, []).append((match.start(), match.end()))
+        alone = _ABBR_ALONE
+        if defined:
+            alone = re.compile(
+                r"\b(?P<abbr>"
+                + _cased([*_V.cell_abbreviations, *defined])
+                + r")\b(?:\s{1,3}(?P<treat>"
+                + _TREAT
+                + r")"
+                + _E
+                + r")?",
+                _FLAGS,
+            )
+        for sentence in self.doc.sentences:
+            spans = taken.get(sentence.index, [])
+            for match in alone.finditer(sentence.text):
+                if any(s <= match.start() < e for s, e in spans):
+                    continue
+                source, kind = _abbreviation(match.group("abbr"), defined)
+                treat = match.group("treat")
+                found.append(
+                    _Cells(
+                        sentence.start + match.start(),
+                        sentence.start + match.end(),
+                        sentence.index,
+                        match.group().strip(),
+                        kind,
+                        source,
+                        treat=treat.lower() if treat else None,
+                        abbr=match.group("abbr"),
+                    )
+                )
+        found.sort(key=lambda c: c.start)
+        return found
+
+    @staticmethod
+    def _cell_from_match(match: re.Match[str], sentence: Sentence) -> _Cells:
+        source = _V.cell_sources.get(_norm(match.group("src"))) if match.group("src") else None
+        kind = _V.cell_kinds.get(_norm(match.group("kind"))) if match.group("kind") else None
+        for abbr in (match.group("pre"), match.group("head")):
+            if abbr and abbr[:1].isupper() and abbr[1:2].isupper():
+                abbr_source, abbr_kind = _abbreviation(abbr, {})
+                source, kind = source or abbr_source, kind or abbr_kind
+        origin = match.group("origin")
+        text = _clean(match.group())
+        treat = match.group("treat")
+        # "stem cells", or the cells a head names ("mononuclear cells"); an abbreviation
+        # head ("MSCs") stands for stem cells.
+        head = _norm(match.group("head")).split()[0]
+        head = (
+            f"{head} cells" if head in ("stromal", "progenitor", "mononuclear") else "stem cells"
+        )
+        return _Cells(
+            sentence.start + match.start(),
+            sentence.start + match.end(),
+            sentence.index,
+            text,
+            kind,
+            source,
+            origin.lower() if origin else None,
+            treat.lower() if treat else None,
+            head=head,
+        )
+
+    # -- reading --------------------------------------------------------------------
+    def read(self) -> TreatmentMentions:
+        events: list[_Event] = []
+        for sentence in self.doc.sentences:
+            events.extend(self._events(sentence))
+        result = TreatmentMentions()
+        cell_events = [e for e in events if e.kind == "cell_therapy"]
+        references = [e for e in events if e.kind == "reference"]
+        drug_events = [e for e in events if e.kind in ("drug", "other")]
+        rehab = [e for e in events if e.kind == "rehabilitation"]
+        has_cell_story = any(c.treat for c in self.cells) or any(c.specific for c in self.cells)
+
+        main: list[_Event]
+        if cell_events or (references and self.cells):
+            main = cell_events or references
+            for event in main:
+                event.kind = "cell_therapy"
+        elif has_cell_story:
+            main = []
+        elif drug_events:
+            main = drug_events
+        else:
+            main = [e for e in events if e.kind == "surgery"]
+
+        if main:
+            # The first telling with details (route, count, dose, time) is the treatment
+            # itself; an earlier passing mention ("she received cells abroad") is a summary.
+            day0_event = next(
+                (e for e in main[:_MAX_ITEMS] if e.detailed or self._timed(e)), main[0]
+            )
+            result.day0_sentence = day0_event.sentence.index
+            interventions = self._merge(main)
+            if main[0].kind == "cell_therapy":
+                self._complete_cells(interventions)
+                interventions += self._merge(
+                    [
+                        e
+                        for e in rehab
+                        if not e.habitual and e.sentence.index >= day0_event.sentence.index
+                    ]
+                )
+        elif has_cell_story:
+            fallback = self._fallback()
+            interventions = [fallback] if fallback else []
+            if fallback is not None:
+                result.day0_sentence = fallback.sentence
+                self._complete_cells(interventions)
+        else:
+            interventions = []
+        result.interventions = interventions
+        if result.day0_sentence is not None:
+            result.day0_date = self._day0_date(result.day0_sentence)
+            result.now = self._now(result.day0_sentence)
+        main_ids = {id(e) for e in main}
+        result.prior = self._prior(events, main_ids, result.day0_sentence)
+        return result
+
+    def _timed(self, event: _Event) -> bool:
+        return any(m.relation != "phase" for m in _times(event.sentence))
+
+    # -- events of one sentence -------------------------------------------------------
+    def _events(self, sentence: Sentence) -> list[_Event]:
+        text = sentence.text
+        if not text.strip() or _LITERATURE.search(text):
+            return []  # what studies have shown is not this patient's treatment
+        # A modal statement ("stem cells may be injected") is not a treatment given; a
+        # modal after the verb ("a patch of cells that would replace ...") does not make one.
+        modal = _MODAL.search(text)
+        verbs = [
+            m
+            for m in _ADMIN.finditer(text)
+            if self._admin_verb(text, m) and (modal is None or modal.start() >= m.start())
+        ]
+        spans = [(m.start(), m.end()) for m in verbs]
+        verb = verbs[0].group("verb").lower() if verbs else None
+        if sentence.header_key and _norm(sentence.header_key) in _TREATMENT_KEYS:
+            # "Treatment: 4 intrathecal injections of UC-MSCs": the heading does the giving.
+            spans, verb = [(0, len(text))], verb or "treatment"
+        events: list[_Event] = []
+        # Cells count when a verb of giving stands near them, not anywhere in a long sentence.
+        cells = [
+            c
+            for c in self.by_sentence.get(sentence.index, [])
+            if _near((c.start - sentence.start, c.end - sentence.start), spans)
+            and not self._only_a_topic(text, c.start - sentence.start, spans)
+        ]
+        if verb is not None:
+            if cells and verbs:
+                first = (cells[0].start - sentence.start, cells[0].end - sentence.start)
+                nearest = min(verbs, key=lambda m: _gap((m.start(), m.end()), first))
+                verb = nearest.group("verb").lower()
+            if cells or _DOSE_ROUTE_ITEM.search(text) or self._refers_to_cells(sentence):
+                events.extend(self._cell_events(sentence, cells, verb))
+            elif self.cells:
+                # "she received 2 intravenous and 2 intrathecal infusions of them": routes
+                # counted in a cell story are cells even when the sentence does not say so.
+                events.extend(self._split_items(sentence, None))
+            events.extend(self._drug_events(sentence, spans))
+            if not self.by_sentence.get(sentence.index):
+                events.extend(self._surgery_events(sentence, verbs))
+        events.extend(self._other_events(sentence))
+        events.extend(self._rehab_events(sentence, verb is not None))
+        return events
+
+    @staticmethod
+    def _only_a_topic(text: str, position: int, verbs: list[Span]) -> bool:
+        """'received a letter about stem cell trials': the cells are what it was about."""
+        index = bisect_right(verbs, position, key=lambda span: span[1])
+        if index == 0:
+            return False
+        return bool(_TOPIC.search(text, max(verbs[index - 1][1], position - _NEAR), position))
+
+    def _refers_to_cells(self, sentence: Sentence) -> bool:
+        """'They were given by injection ...' just after the cells were named."""
+        if not _ANAPHOR.match(sentence.text):
+            return False
+        return any(
+            self.by_sentence.get(index) for index in range(sentence.index - 2, sentence.index)
+        )
+
+    @staticmethod
+    def _admin_verb(text: str, match: re.Match[str]) -> bool:
+        if match.start() == 0:
+            # "Delivered via ...": a telling; "Transplanted cells have ...": an adjective.
+            return bool(_OPENING_PARTICIPLE.match(text, match.end()))
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text, match.end()):
+            return False  # "never received", "had no stem cells"
+        verb = _norm(match.group("verb"))
+        return not (
+            verb in {_norm(v) for v in _V.passive_only_verbs}
+            and not _PASSIVE_BEFORE.search(before)
+        )
+
+    def _cell_events(self, sentence: Sentence, cells: list[_Cells], verb: str) -> list[_Event]:
+        text, offset = sentence.text, sentence.start
+        primary = next((c for c in cells if c.treat or c.specific), cells[0] if cells else None)
+        items = self._split_items(sentence, primary)
+        if items:
+            return items
+        event = _Event(
+            "cell_therapy",
+            sentence,
+            primary.cell_type if primary else "stem cells",
+            cells=primary,
+            verb=verb,
+        )
+        if primary is not None:
+            event.spans["name"] = (primary.start, primary.end)
+        self._fill_route(event, text, offset, 0, len(text))
+        self._fill_count(event, text, offset)
+        self._fill_dose(event, text, offset)
+        self._fill_laterality(event, text, offset)
+        event.ordinal = _max_ordinal(text)
+        event.name = self._cell_name(event, text, offset, primary, verb)
+        return [event]
+
+    def _split_items(self, sentence: Sentence, primary: _Cells | None) -> list[_Event]:
+        """'4 intravenous and 2 intrathecal infusions', '1 ... via X, 2 ... via Y', doses."""
+        text, offset = sentence.text, sentence.start
+        key = primary.cell_type if primary else "stem cells"
+        events: list[_Event] = []
+        # (a) counts per route: "4 intravenous and 2 intrathecal infusions",
+        # "4 intrathecal injections ... and 4 IV infusions"
+        for item, noun in _counted_routes(text):
+            count = _count_value(item.group("num"))
+            route = _route_of(item.group("route"))
+            if count is None or route is None:
+                continue
+            event = _Event(
+                "cell_therapy",
+                sentence,
+                key,
+                cells=primary,
+                split=True,
+                route=route.name,
+                route_key=route.name,
+                systemic=route.systemic,
+                sessions=count,
+            )
+            event.spans.update(
+                route=_abs(item.span("route"), offset), sessions=_abs(item.span("num"), offset)
+            )
+            base = self._cell_base(primary, noun.group("noun") if noun else None)
+            event.name = f"{base}, {route.name}"
+            events.append(event)
+        if events:
+            return events
+        # (b) "N <what> via <route>" listed
+        via = [
+            m
+            for m in _VIA_ITEM.finditer(text)
+            if _ROUTE.search(m.group("route"))
+            or re.search(r"\b(?:puncture|surgery|injection)\b", m.group("route"), _FLAGS)
+        ]
+        if len(via) >= 2:
+            for item in via:
+                count = _count_value(item.group("num"))
+                what = _clean(item.group("what"))
+                route_text = _clean(item.group("route"))
+                route_match = _ROUTE.search(route_text)
+                route_obj = _route_from_match(route_match) if route_match else None
+                event = _Event(
+                    "cell_therapy",
+                    sentence,
+                    key,
+                    cells=primary,
+                    split=True,
+                    route=route_text.lower(),
+                    route_key=route_text.lower(),
+                    systemic=bool(route_obj and route_obj.systemic),
+                    sessions=count,
+                )
+                event.name = f"{what.lower()} via {route_text.lower()}"
+                event.spans.update(
+                    name=_abs(item.span("what"), offset), route=_abs(item.span("route"), offset)
+                )
+                if count is not None:
+                    event.spans["sessions"] = _abs(item.span("num"), offset)
+                events.append(event)
+            return events
+        # (c) "490 million cells were administered intrathecally, 15 million ... into each ..."
+        doses = list(_DOSE_ROUTE_ITEM.finditer(text))
+        if len(doses) >= 2 or (doses and not primary):
+            for item in doses:
+                event = _Event("cell_therapy", sentence, key, cells=primary, split=len(doses) > 1)
+                self._fill_route(event, text, offset, item.start("route"), item.end("route"))
+                self._fill_dose(event, text, offset, item.start("dose"), item.end("dose"))
+                self._fill_laterality(event, text, offset, item.start("route"), item.end())
+                if event.route is None:
+                    continue
+                event.name = f"{self._cell_base(None, None)}, {event.route_key}"
+                events.append(event)
+        return events
+
+    def _cell_base(self, cells: _Cells | None, noun: str | None) -> str:
+        """A treatment name from cells and a noun: 'umbilical cord blood stem cell infusions'."""
+        if cells is not None and noun:
+            words = _strip_abbr(cells.text).lower()
+            words = re.sub(r"\bcells\b", "cell", words)
+            return f"{words} {noun.lower()}"
+        if cells is not None and (cells.specific or cells.treat):
+            return _strip_abbr(cells.text).lower()
+        best = self._best_name
+        if best:
+            return best
+        return "stem cell therapy"
+
+    @cached_property
+    def _best_name(self) -> str | None:
+        """The story's most telling treatment phrase ('mesenchymal stem cell therapy')."""
+        named = [c for c in self.cells if c.treat]
+        specific = [c for c in named if c.specific]
+        for group in (specific, named):
+            if group:
+                return _strip_abbr(group[0].text).lower()
+        return None
+
+    def _cell_name(
+        self, event: _Event, text: str, offset: int, cells: _Cells | None, verb: str
+    ) -> str:
+        if cells is None:
+            return self._cell_base(None, None)
+        if cells.treat:
+            return _strip_abbr(cells.text).lower()
+        noun_of = _NOUN_OF.search(text, max(0, cells.start - offset - 40), cells.start - offset)
+        if noun_of:
+            event.spans["name"] = (offset + noun_of.start(), cells.end)
+            return _clean(noun_of.group() + " " + _strip_abbr(cells.text)).lower()
+        if cells.specific or cells.abbr:
+            return _strip_abbr(cells.text).lower()
+        # "the stem cells were injected": the verb names the treatment better than a
+        # title that calls it "therapy".
+        noun = _VERB_NOUNS.get(verb)
+        best = self._best_name
+        if noun and (best is None or noun not in best):
+            return f"stem cell {noun}"
+        return best or "stem cell therapy"
+
+    # -- filling slots -------------------------------------------------------------------
+    def _fill_route(self, event: _Event, text: str, offset: int, start: int, end: int) -> None:
+        found: list[tuple[Route, int, int, str]] = []
+        for match in _ROUTE.finditer(text, start, end):
+            route = _route_from_match(match)
+            if route is None or any(r is route or match.start() < stop for r, _, stop, _ in found):
+                continue  # the same route again, or a word inside the last route's phrase
+            phrase, stop = self._route_text(match, route, text)
+            found.append((route, match.start(), stop, phrase))
+        if not found and event.verb and _norm(event.verb) in {_norm(v) for v in _V.implant_verbs}:
+            event.route = event.route_key = _V.surgical_route
+            return
+        if not found:
+            return
+        first, last = found[0], found[-1]
+        if len(found) == 1:
+            event.route = first[3]
+        else:
+            noun = _ROUTE_NOUN_AFTER.match(text, last[2])
+            event.route = " and ".join(r.name for r, *_ in found) + (
+                f" {noun.group('noun').lower()}" if noun else ""
+            )
+            if noun is None and " " in last[3] and last[3].startswith(last[0].name):
+                event.route = " and ".join(r.name for r, *_ in found[:-1]) + f" and {last[3]}"
+        event.route_key = "+".join(sorted(r.name for r, *_ in found))
+        event.systemic = all(r.systemic for r, *_ in found)
+        event.spans["route"] = (offset + first[1], offset + last[2])
+
+    @staticmethod
+    def _route_text(match: re.Match[str], route: Route, text: str) -> tuple[str, int]:
+        """How the story names a route, and where that name ends."""
+        if match.group("site"):
+            return f"{route.name} injection", match.end()
+        if match.group("abbr"):
+            return route.name, match.end()
+        word = _norm(match.group("word"))
+        guide = _norm(match.group("guide")) + " " if match.group("guide") else ""
+        # Adverbs and variant spellings read as the route's name; a multi-word route
+        # ("lumbar puncture") is its own phrase.
+        base = word if " " in word or word == _norm(route.words[0]) else route.name
+        if " " in word:
+            return guide + base, match.end()
+        noun = _ROUTE_NOUN_AFTER.match(text, match.end())
+        if noun is None:
+            return guide + base, match.end()
+        phrase = f"{guide}{base} {noun.group('noun').lower()}"
+        if noun.group("into"):
+            phrase += f" into {noun.group('site').strip().lower()}"
+        return phrase, noun.end()
+
+    @staticmethod
+    def _fill_count(event: _Event, text: str, offset: int) -> None:
+        found = _count_in(text)
+        if found is None:
+            daily = _DAILY_FOR.search(text)
+            days = _count_value(daily.group("days")) if daily else None
+            if daily and days:
+                event.sessions = days
+                event.spans["sessions"] = _abs(daily.span(), offset)
+            return
+        value, (start, end), noun, abbr, num_text = found
+        if noun in _DOSE_NOUNS:
+            dose_text = f"{num_text} {abbr} {noun}" if abbr else f"{num_text} {noun}"
+            rest = text[end : end + 30]
+            if noun.startswith("unit") and re.match(
+                r"\s{1,3}of\s{1,3}(?:stem\s{1,3})?cells", rest, _FLAGS
+            ):
+                dose_text += " of stem cells"
+            event.dose_text = dose_text.lower()
+            event.spans["dose"] = (offset + start, offset + end)
+            if noun.startswith("unit"):
+                return
+        event.sessions = value
+        event.spans["sessions"] = (offset + start, offset + end)
+
+    @staticmethod
+    def _fill_dose(
+        event: _Event, text: str, offset: int, start: int = 0, end: int | None = None
+    ) -> None:
+        dose = _dose_in(text, start, len(text) if end is None else end)
+        if dose is None:
+            return
+        event.dose_text, event.dose_value, event.dose_unit = dose.text, dose.value, dose.unit
+        event.spans["dose"] = _abs(dose.span, offset)
+        if dose.days is not None and event.sessions is None:
+            event.sessions = dose.days[0]
+            event.spans["sessions"] = _abs(dose.days[1], offset)
+
+    @staticmethod
+    def _fill_laterality(
+        event: _Event, text: str, offset: int, start: int = 0, end: int | None = None
+    ) -> None:
+        end = len(text) if end is None else end
+        sides: dict[str, Span] = {}
+        for side, pattern in _LATERALITY:
+            match = pattern.search(text, start, end)
+            if match:
+                sides[side] = _abs(match.span(), offset)
+        if not sides:
+            return
+        if "both" in sides or ("right" in sides and "left" in sides):
+            event.laterality = "both"
+            event.spans["laterality"] = sides.get("both") or sides["right"]
+        else:
+            side = next(iter(sides))
+            event.laterality = side
+            event.spans["laterality"] = sides[side]
+
+    # -- drugs, surgery, rehabilitation, other ---------------------------------------------
+    def _drug_events(self, sentence: Sentence, verbs: list[Span]) -> list[_Event]:
+        text, offset = sentence.text, sentence.start
+        events: list[_Event] = []
+        seen: set[tuple[str, str | None]] = set()
+        covered = 0
+        for match in _DRUG.finditer(text):
+            if not _near(match.span(), verbs):
+                continue
+            if match.start() < covered or _DRUG_DENIED.search(
+                text, max(0, match.start() - 50), match.start()
+            ):
+                continue  # inside the last drug's phrase, or "despite steroids", "no steroids"
+            drug_class = _V.drugs.get(_norm(match.group("drug")), _norm(match.group("drug")))
+            event = _Event("drug", sentence, drug_class)
+            start, end = _drug_phrase(text, match)
+            covered = end
+            local = _ROUTE.search(text, max(0, start - 1), min(len(text), end + 1))
+            route = _route_from_match(local) if local else None
+            if local and route is not None:
+                event.route = event.route_key = route.name
+                event.systemic = route.systemic
+                event.spans["route"] = _abs(local.span(), offset)
+            else:
+                # "methylprednisolone 250 mg q6h intravenously": the route after the dose
+                self._fill_route(event, text, offset, end, min(len(text), end + 60))
+                event.route = event.route_key
+            phrase = re.sub(r"^(?:an?|the)\s+", "", _clean(text[start:end]).lower())
+            phrase = re.sub(r"^(?:" + _NUM + r")\s+", "", phrase)
+            if event.route and not _ROUTE.search(phrase) and " " not in phrase:
+                phrase = f"{event.route} {phrase}"  # "intravenous methylprednisolone"
+            event.name = phrase
+            event.spans["name"] = (offset + start, offset + end)
+            if (drug_class, event.route_key) in seen:
+                continue
+            seen.add((drug_class, event.route_key))
+            self._fill_count(event, text[max(0, start - 30) : end], offset + max(0, start - 30))
+            self._fill_dose(event, text, offset, start, min(len(text), end + 60))
+            if event.sessions is None:
+                daily = _DAILY_FOR.search(text, start)
+                days = _count_value(daily.group("days")) if daily else None
+                if daily and days:
+                    event.sessions = days
+                    event.spans["sessions"] = _abs(daily.span(), offset)
+            event.again = bool(_AGAIN.search(text))
+            events.append(event)
+        return events
+
+    def _surgery_events(self, sentence: Sentence, verbs: list[re.Match[str]]) -> list[_Event]:
+        text, offset = sentence.text, sentence.start
+        events: list[_Event] = []
+        for verb in verbs:
+            noun = _SURGERY.search(text, verb.end(), min(len(text), verb.end() + 60))
+            if noun is None or _CLAUSE_MARK.search(text, verb.end(), noun.start()):
+                continue
+            words = text[verb.end() : noun.start()].split()
+            lead = 0
+            while lead < len(words) and words[lead].lower() in _DETERMINERS:
+                lead += 1
+            if lead and lead == len(words):
+                # "underwent the surgery": the story's treatment told again, not a new one
+                events.append(_Event("reference", sentence, "reference", verb=verb.group("verb")))
+                continue
+            if len(words) - lead > 5:
+                continue
+            start = noun.start() - len(" ".join(words[lead:])) - (1 if words[lead:] else 0)
+            stop = _SURGERY_END.search(text, noun.end(), min(len(text), noun.end() + 120))
+            end = stop.start() if stop else noun.end()
+            phrase = _LATERALITY_PHRASE.sub("", _clean(text[start:end]).lower())
+            phrase = " ".join(phrase.split()[:8])
+            event = _Event("surgery", sentence, phrase, name=phrase, verb=verb.group("verb"))
+            event.spans["name"] = (offset + start, offset + end)
+            events.append(event)
+        return events
+
+    def _other_events(self, sentence: Sentence) -> list[_Event]:
+        text, offset = sentence.text, sentence.start
+        events: list[_Event] = []
+        for match in _OTHER.finditer(text):
+            words = list(_WORD.finditer(text, max(0, match.start() - 80), match.start()))
+            name_words: list[re.Match[str]] = []
+            for word in reversed(words):
+                if (
+                    word.group().lower() in {w.lower() for w in _V.other_name_stopwords}
+                    or not word.group()[0].isalpha()
+                    or len(name_words) >= 3
+                ):
+                    break
+                name_words.insert(0, word)
+            if not name_words:
+                continue
+            start = name_words[0].start()
+            head = _OTHER_HEAD.match(text, match.start())
+            end = head.end() if head else match.start()
+            phrase = _clean(text[start:end]).lower()
+            if _DRUG.search(phrase) or _CELL.search(phrase):
+                continue
+            event = _Event("other", sentence, phrase, name=phrase)
+            event.spans["name"] = (offset + start, offset + end)
+            events.append(event)
+        return events
+
+    def _rehab_events(self, sentence: Sentence, has_verb: bool) -> list[_Event]:
+        text, offset = sentence.text, sentence.start
+        events: list[_Event] = []
+        for match in _REHAB.finditer(text):
+            before = text[max(0, match.start() - 60) : match.start()]
+            habitual = bool(_HABITUAL.search(before))
+            alongside = bool(_ALONGSIDE.search(before))
+            if not (habitual or alongside or has_verb):
+                continue
+            phrase = _clean(match.group()).lower()
+            event = _Event(
+                "rehabilitation",
+                sentence,
+                _norm(match.group("rehab")),
+                name=phrase,
+                habitual=habitual,
+            )
+            event.spans["name"] = _abs(match.span(), offset)
+            events.append(event)
+        return events
+
+    # -- merging events into interventions ---------------------------------------------------
+    def _merge(self, events: list[_Event]) -> list[InterventionMention]:
+        """One mention per distinct treatment: same agent and compatible route merge."""
+        merged: list[tuple[_Event, InterventionMention]] = []
+        for event in events:
+            if len(merged) >= _MAX_ITEMS:
+                break  # no case narrative tells this many treatments; stay linear on junk
+            target = next((pair for pair in merged if _compatible(pair[0], pair[1], event)), None)
+            if target is None:
+                merged.append((event, self._mention(event)))
+                continue
+            first, mention = target
+            if event.detailed and not first.detailed and not first.split:
+                # The telling with details names the treatment better than a passing mention.
+                merged[merged.index(target)] = (event, mention)
+                mention.name = event.name or mention.name
+                mention.sentence = event.sentence.index
+                if "name" in event.spans:
+                    mention.spans["name"] = event.spans["name"]
+            self._fill_from(mention, event)
+        mentions = [mention for _, mention in merged]
+        # A route-less telling ("she received cord blood cells") of a treatment whose routes
+        # are told elsewhere adds nothing of its own.
+        routed = [m for m in mentions if m.route]
+        if routed:
+            for mention in [m for m in mentions if not m.route]:
+                peer = next((m for m in routed if m.kind == mention.kind), None)
+                if peer is not None and mention.sessions is None and mention.dose_text is None:
+                    mentions.remove(mention)
+        return mentions
+
+    def _mention(self, event: _Event) -> InterventionMention:
+        kind = "cell_therapy" if event.kind == "reference" else event.kind
+        name = event.name or (self._cell_base(None, None) if kind == "cell_therapy" else event.key)
+        mention = InterventionMention(
+            name=name,
+            kind=kind,
+            route=event.route,
+            laterality=event.laterality,
+            sessions=event.sessions,
+            dose_text=event.dose_text,
+            dose_value=event.dose_value,
+            dose_unit=event.dose_unit,
+            sentence=event.sentence.index,
+            spans=dict(event.spans),
+        )
+        if event.ordinal and mention.sessions is None and event.ordinal > 1:
+            mention.sessions = event.ordinal
+        return mention
+
+    @staticmethod
+    def _fill_from(mention: InterventionMention, event: _Event) -> None:
+        for name in ("route", "laterality", "dose_text", "dose_value", "dose_unit"):
+            if getattr(mention, name) is None and getattr(event, name) is not None:
+                setattr(mention, name, getattr(event, name))
+                span_key = "dose" if name.startswith("dose") else name
+                if span_key in event.spans:
+                    mention.spans.setdefault(span_key, event.spans[span_key])
+        if event.again:
+            mention.sessions = (mention.sessions or 1) + 1
+        elif mention.sessions is None and event.sessions is not None:
+            mention.sessions = event.sessions
+            if "sessions" in event.spans:
+                mention.spans["sessions"] = event.spans["sessions"]
+        if (
+            event.ordinal
+            and event.ordinal > (mention.sessions or 1)
+            and not event.split
+            and "sessions" not in mention.spans
+        ):
+            mention.sessions = event.ordinal
+
+    def _complete_cells(self, interventions: list[InterventionMention]) -> None:
+        """Cell type and source from the sentence, else from the whole story."""
+        primary = self._primary_cells()
+        source, source_span = self._stated_source()
+        origin = self._origin()
+        for mention in interventions:
+            if mention.kind != "cell_therapy":
+                continue
+            own = [c for c in self.by_sentence.get(mention.sentence or -1, []) if c.specific]
+            cells = own[0] if own else primary
+            mention.cell_type = cells.cell_type if cells else "stem cells"
+            if cells is not None:
+                mention.spans.setdefault("cell_type", (cells.start, cells.end))
+            cell_source = (cells.source if cells else None) or source
+            if cell_source:
+                if origin and not cell_source.startswith(origin):
+                    cell_source = f"{origin} {cell_source}"
+                mention.cell_source = cell_source
+                span = (cells.start, cells.end) if cells and cells.source else source_span
+                if span:
+                    mention.spans["cell_source"] = span
+            if mention.laterality is None and (
+                mention.route is None
+                or not any(r.systemic and r.name in (mention.route or "") for r in _V.routes)
+            ):
+                side = self._single_side
+                if side:
+                    mention.laterality, mention.spans["laterality"] = side
+
+    def _primary_cells(self) -> _Cells | None:
+        specific = [c for c in self.cells if c.specific]
+        if not specific:
+            return None
+        counts = Counter(c.cell_type for c in specific)
+        best = max(counts.values())
+        return next(c for c in specific if counts[c.cell_type] == best)
+
+    def _stated_source(self) -> tuple[str | None, Span | None]:
+        for sentence in self.doc.sentences:
+            if not re.search(r"\bcells?\b", sentence.text, _FLAGS):
+                continue
+            match = _SOURCED_FROM.search(sentence.text)
+            if match:
+                return (
+                    _V.cell_sources.get(_norm(match.group("src"))),
+                    _abs(match.span("src"), sentence.start),
+                )
+        return None, None
+
+    def _origin(self) -> str | None:
+        origins = [c.origin for c in self.cells if c.origin]
+        if not origins:
+            return None
+        origin = origins[0]
+        return (
+            "allogeneic"
+            if origin.startswith("allogen")
+            else ("autologous" if origin in ("autologous", "autogenous") else origin)
+        )
+
+    @cached_property
+    def _single_side(self) -> tuple[str, Span] | None:
+        """A story that names one eye only implies it (FORMAT.md convention)."""
+        found: dict[str, Span] = {}
+        for match in re.finditer(
+            r"\b(?P<side>right|left)\s{1,3}eye\b|\b(?P<abbr>(?-i:OD|OS))\b"
+            r"|\b(?:both|each)\s{1,3}eyes?\b|\bbilateral",
+            self.text,
+            _FLAGS,
+        ):
+            side = (
+                match.group("side")
+                or {"OD": "right", "OS": "left"}.get(match.group("abbr") or "", "both")
+            ).lower()
+            found.setdefault(side, match.span())
+        if len(found) == 1:
+            side = next(iter(found))
+            if side != "both":
+                return side, found[side]
+        return None
+
+    def _fallback(self) -> InterventionMention | None:
+        """A story that tells its treatment only in passing: "after 35 days' transplant"."""
+        named = [c for c in self.cells if c.treat or c.specific]
+        if not named:
+            return None
+        found = self._passing_mention()
+        if found is None:
+            return None  # cells talked about, never told as given: no intervention
+        sentence, (start, end) = found
+        text, offset = sentence.text, sentence.start
+        clause_cells = [
+            c for c in self.by_sentence.get(sentence.index, []) if start <= c.start - offset < end
+        ]
+        cells = next((c for c in clause_cells if c.treat), None)
+        name = _strip_abbr(cells.text).lower() if cells else self._best_name
+        primary = self._primary_cells()
+        origin = self._origin()
+        if primary is not None and (
+            name is None
+            or not any(w in name for w in (primary.source or "@", primary.kind or "@"))
+        ):
+            # The story names its cells elsewhere ("SCOTS uses autologous BMSCs"): say so.
+            name = re.sub(r"\bcells\b", "cell", primary.cell_type) + " treatment"
+            if origin and primary.source:
+                name = f"{origin} {name}"
+        event = _Event(
+            "cell_therapy", sentence, "fallback", name=name or "stem cell therapy", cells=cells
+        )
+        if cells is not None:
+            event.spans["name"] = (cells.start, cells.end)
+        # Slots only from the words that tell the treatment: "Four months following
+        # treatment, acuity was 20/100 OD and 20/40 OS" says nothing of the treated eye.
+        self._fill_route(event, text, offset, start, end)
+        self._fill_count(event, text[start:end], offset + start)
+        self._fill_dose(event, text, offset, start, end)
+        self._fill_laterality(event, text, offset, start, end)
+        return self._mention(event)
+
+    def _passing_mention(self) -> tuple[Sentence, Span] | None:
+        """The first clause that places the treatment in time, and that clause's bounds."""
+        for sentence in self.doc.sentences:
+            if not _TREATMENT_WORD.search(sentence.text):
+                continue
+            for time in _times(sentence):
+                after = self.text[time.start : time.end + 50]
+                spelled = _UNIT_WORD.search(self.text, time.start, time.end)
+                if time.relation == "after_day0" and spelled and _TREATMENT_WORD.search(after):
+                    return sentence, _chunk(sentence, time.start)
+            for cells in self.by_sentence.get(sentence.index, []):
+                before = self.text[max(sentence.start, cells.start - 50) : cells.start]
+                if cells.treat and _AFTER_BEFORE.search(before):
+                    return sentence, _chunk(sentence, cells.start)
+        return None
+
+    # -- day 0 ------------------------------------------------------------------------------
+    def _day0_date(self, index: int) -> TimeMention | None:
+        sentence = self.doc.sentences[index]
+        dates = [m for m in _times(sentence) if m.relation == "date"]
+        if dates:
+            return dates[0]
+        row = _SCHEDULE_ROW.search(self.text)
+        if row:
+            mention = _date_mention(row.group("date"), row.start("date"), row.end("date"))
+            if mention:
+                return mention
+        admission = self._admission_date()
+        if admission:
+            return admission
+        if index > 0:
+            previous = self.doc.sentences[index - 1]
+            if _DATE_CONTEXT.search(previous.text):
+                dates = [m for m in _times(previous) if m.relation == "date"]
+                if dates:
+                    return dates[0]
+        return None
+
+    def _admission_date(self) -> TimeMention | None:
+        header = self.doc.header("admission date", "date of admission", "admitted")
+        if header is not None:
+            dates = [
+                m
+                for m in find_times(header.value[:_TIME_WINDOW], header.value_start)
+                if m.relation == "date"
+            ]
+            if dates:
+                return dates[0]
+        lines = self.doc.lines
+        for number, (start, end) in enumerate(lines):
+            if not _ADMISSION.search(self.text, start, end):
+                continue
+            for next_start, next_end in lines[number + 1 : number + 3]:
+                match = _ISO_DATE.search(self.text, next_start, next_end)
+                if match:
+                    return _date_mention(match.group(), match.start(), match.end())
+        return None
+
+    def _now(self, index: int) -> TimeMention | None:
+        sentence = self.doc.sentences[index]
+        for mention in _times(sentence):
+            words = self.text[mention.start : mention.end].lower().split()
+            if mention.relation == "before_now" and words and words[-1] in ("ago", "earlier"):
+                return mention
+        return None
+
+    # -- prior treatments ------------------------------------------------------------------------
+    def _prior(
+        self, events: list[_Event], main: set[int], day0: int | None
+    ) -> list[PriorTreatmentMention]:
+        found: list[PriorTreatmentMention] = []
+
+        def add(name: str, span: Span, kind: str = "other") -> None:
+            name = " ".join(name.lower().split()).strip(" ,.;:")
+            name = re.sub(r"^(?:the|a|an|his|her|their)\s+", "", name)
+            if not name or len(found) >= _MAX_ITEMS or any(_same(name, p.name) for p in found):
+                return
+            found.append(PriorTreatmentMention(name=name, kind=kind, spans={"name": span}))
+
+        for sentence in self.doc.sentences:
+            for name, span, kind in _prior_in(sentence, day0, self.by_sentence):
+                add(name, span, kind)
+        for event in events:
+            if id(event) in main or event.kind in ("reference", "cell_therapy"):
+                continue
+            if event.kind == "rehabilitation":
+                if event.habitual and "name" in event.spans:
+                    add(event.name or event.key, event.spans["name"], "rehabilitation")
+                continue
+            if day0 is not None and event.sentence.index < day0 and "name" in event.spans:
+                add(event.name or event.key, event.spans["name"], event.kind)
+        return found
+
+
+def _compatible(first: _Event, mention: InterventionMention, event: _Event) -> bool:
+    """Whether ``event`` tells more of the treatment ``mention`` (first told by ``first``)."""
+    if first.key != event.key and event.kind != "cell_therapy":
+        return False
+    if event.split or first.split:
+        if event.route_key == first.route_key:
+            return not (
+                event.sessions
+                and mention.sessions
+                and event.sentence.index != first.sentence.index
+            )
+        return not event.split and event.route_key is None
+    if event.route_key and mention.route and event.route_key != first.route_key:
+        return False
+    # The same drug and route given again with its own count is a new course.
+    return not (
+        event.sessions
+        and mention.sessions
+        and event.sessions != mention.sessions
+        and event.sentence.index != first.sentence.index
+    )
+
+
+# -- prior treatments told in words ----------------------------------------------------------
+
+_P = _V.prior
+_DESPITE = re.compile(
+    r"\bdespite\s{1,3}(?:(?:undergoing|receiving|taking|trying|having(?:\s{1,3}(?:had|"
+    r"received|tried))?)\s{1,3})?(?P<body>[^.;:]{3,160}?)"
+    r"(?=\s{0,2}(?:[.;:]|$|,\s{0,2}(?:he|his|she|her|they|their|the|there|it|vision|this)\b))",
+    _FLAGS,
+)
+_TREATMENTS_WITH = re.compile(
+    r"^(?:(?:"
+    + _phrases(_P["qualifiers"])
+    + r")\s{1,3}){0,1}(?:"
+    + _phrases(_P["heads"])
+    + r")\s{1,3}(?:with|of|including|such\s{1,3}as|like)\s{1,3}",
+    _FLAGS,
+)
+_QUALIFIED = re.compile(
+    r"\b(?:after|despite|with|following|under|on|received|receiving|tried)\s{1,3}"
+    r"(?:(?:his|her|their|the)\s{1,3})?(?P<name>(?:"
+    + _phrases(_P["qualifiers"])
+    + r")\s{1,3}(?:"
+    + _phrases(_P["heads"])
+    + r"))\b",
+    _FLAGS,
+)
+_FAILURE = re.compile(r"\b(?:" + _phrases(_P["failure_cues"]) + r")\b", _FLAGS)
+_TREATED_IN = re.compile(
+    r"\b(?:was|were|had\s{1,3}been|been|got|getting)\s{1,3}(?:treated|treatment)\s{1,3}"
+    r"(?P<prep>in|at)\s{1,3}(?P<where>" + _phrases(_P["places"]) + r")\b",
+    _FLAGS,
+)
+_TREATED_FOR = re.compile(
+    r"\b(?:(?:was|were|had\s{1,3}been|been)\s{1,3}treated|(?:began|started|received|"
+    r"underwent|continued)\s{1,3}(?:a\s{1,3}|the\s{1,3})?treatment)\s{1,3}for\s{1,3}"
+    r"(?P<what>[a-z][a-z' -]{2,40}?)(?=\s{0,2}(?:[,.;:]|$)|\s(?:but|and|with|in|at|since|"
+    r"by|until|for|during|over|from|without|when|before|after)\b)",
+    _FLAGS,
+)
+_STOPPED = re.compile(
+    r"\b(?:" + _phrases(_P["stop_verbs"]) + r")\s{1,3}(?:using\s{1,3}|taking\s{1,3}|the\s{1,3})?"
+    r"(?P<drug>" + _phrases(_P["prior_drugs"]) + r")\b",
+    _FLAGS,
+)
+_DOSE_OF = re.compile(
+    r"\b(?:dose|doses|amount|units)\s{1,3}of\s{1,3}(?P<drug>"
+    + _phrases(_P["prior_drugs"])
+    + r")\s{1,3}(?:he|she|they|the\s{1,3}patient)\s{1,3}(?:uses|used|takes|took|needed|"
+    r"was\s{1,3}(?:using|taking)|had\s{1,3}been\s{1,3}(?:using|taking))\b",
+    _FLAGS,
+)
+_WAS_ON = re.compile(
+    r"\b(?:was|were|had\s{1,3}been)\s{1,3}(?:on|taking|using)\s{1,3}(?P<drug>"
+    + _phrases(_P["prior_drugs"])
+    + r")\b",
+    _FLAGS,
+)
+_TREATED_WITH = re.compile(
+    r"\b(?:was|were|had\s{1,3}been|been|is|being)\s{1,3}(?:\w+ly\s{1,3})?(?:treated|managed)"
+    r"\s{1,3}with\s{1,3}(?P<body>[^.;:,]{3,100}?)(?=\s{0,2}(?:[.;:]|$|,)|\s(?:but|without|for|"
+    r"since|in|at|from|until|which|who|when|after|before|during|over)\b)",
+    _FLAGS,
+)
+_TRIED = re.compile(
+    r"\b(?:" + _phrases(_P["try_verbs"]) + r")\s{1,3}(?P<body>[^.;:]{3,120}?)"
+    r"(?=\s{0,2}(?:[.;:]|$|,\s{0,2}(?:but|yet|all|none|nothing|which|he|she|they|without)\b)"
+    r"|\s(?:but|without|with\s{1,3}no|to\s{1,3}no|in\s{1,3}vain)\b)",
+    _FLAGS,
+)
+_QUANTIFIER = re.compile(
+    r"^(?:several|various|many|some|different|multiple|other|all)\s{1,3}", _FLAGS
+)
+_LIST_SPLIT = re.compile(
+    r"\s{0,2},\s{0,2}(?:and\s{1,3}|or\s{1,3})?|\s{1,3}(?:and|or)\s{1,3}", _FLAGS
+)
+
+
+def _split_list(body: str, offset: int) -> list[tuple[str, Span]]:
+    """'steroids, vitamins and acupuncture' -> three items with spans shifted by ``offset``."""
+    items: list[tuple[str, Span]] = []
+    cursor = 0
+    for split in [*_LIST_SPLIT.finditer(body), None]:
+        stop = split.start() if split else len(body)
+        item = body[cursor:stop].strip()
+        if item:
+            start = offset + body.index(item, cursor)
+            items.append((item, (start, start + len(item))))
+        if split:
+            cursor = split.end()
+    return items
+
+
+def _prior_in(
+    sentence: Sentence, day0: int | None, cells: Mapping[int, list[_Cells]]
+) -> list[tuple[str, Span, str]]:
+    text, offset = sentence.text, sentence.start
+    found: list[tuple[str, Span, str]] = []
+    before_day0 = day0 is None or sentence.index < day0
+    listed: list[Span] = []
+    for match in _DESPITE.finditer(text):
+        listed.append(match.span())
+        body_start = match.start("body")
+        body = match.group("body")
+        if _CELL.search(body):
+            continue
+        lead = _TREATMENTS_WITH.match(body)
+        if lead:
+            body_start += lead.end()
+            body = body[lead.end() :]
+        elif not (
+            _DRUG.search(body)
+            or re.search(
+                r"\b(?:treatments?|therap(?:y|ies)|"
+                r"medications?|surgery|drugs?)\b",
+                body[:40],
+                _FLAGS,
+            )
+        ):
+            continue
+        for item, span in _split_list(body, body_start):
+            kind = "drug" if _DRUG.search(item) else "other"
+            found.append((item, _abs(span, offset), kind))
+    # "She had been treated with oral steroids and IVIG without improvement"
+    if before_day0 and not cells.get(sentence.index):
+        for match in _TREATED_WITH.finditer(text):
+            for item, span in _split_list(match.group("body"), match.start("body")):
+                if len(item.split()) <= 5:
+                    kind = "drug" if _DRUG.search(item) else "other"
+                    found.append((item, _abs(span, offset), kind))
+    # "He tried acupuncture and several medications, but nothing helped"
+    if before_day0 and _FAILURE.search(text) and not cells.get(sentence.index):
+        for match in _TRIED.finditer(text):
+            for listed_item, (start, end) in _split_list(match.group("body"), match.start("body")):
+                quantifier = _QUANTIFIER.match(listed_item)  # "several medications"
+                skip = quantifier.end() if quantifier else 0
+                item = listed_item[skip:]
+                if item and len(item.split()) <= 6:
+                    kind = "drug" if _DRUG.search(item) else "other"
+                    found.append((item, _abs((start + skip, end), offset), kind))
+    # "After normal treatment the blood sugar still ...": a failed treatment told before
+    for match in _QUALIFIED.finditer(text):
+        failed = _FAILURE.search(text) or (
+            before_day0 and re.search(r"\b(?:before|prior)\b", text, _FLAGS)
+        )
+        inside = any(s <= match.start() < e for s, e in listed)  # "despite standard therapy with"
+        if failed and not inside and not cells.get(sentence.index):
+            found.append((match.group("name"), _abs(match.span("name"), offset), "other"))
+    for match in _TREATED_IN.finditer(text):
+        found.append(
+            (
+                f"treatment {match.group('prep').lower()} {match.group('where').lower()}",
+                _abs((match.start(), match.end()), offset),
+                "other",
+            )
+        )
+    if not cells.get(sentence.index) and sentence.index != day0:
+        for match in _TREATED_FOR.finditer(text):
+            what = match.group("what").strip()
+            if _CELL.search(what) or _DRUG.search(what):
+                continue
+            found.append((f"treatment for {what}", _abs(match.span(), offset), "other"))
+    for pattern in (_STOPPED, _DOSE_OF):
+        for match in pattern.finditer(text):
+            found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
+    if before_day0:
+        for match in _WAS_ON.finditer(text):
+            found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
+    return found
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+
+_NEAR = 100  # characters between a verb of giving and what was given
+
+
+def _gap(a: Span, b: Span) -> int:
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _near(span: Span, others: list[Span]) -> bool:
+    """Whether ``span`` lies within _NEAR characters of one of ``others`` (sorted by start)."""
+    index = bisect_left(others, (span[0] - _NEAR, 0))
+    # Spans are short: the neighbour just before the window may still reach into it.
+    return any(_gap(span, other) <= _NEAR for other in others[max(0, index - 1) : index + 3])
+
+
+_TIME_WINDOW = 2000  # no sentence telling a treatment is longer; bounds find_times on junk
+
+
+def _chunk(sentence: Sentence, position: int) -> Span:
+    """The comma-delimited stretch, relative to the sentence, that holds ``position``."""
+    text, at = sentence.text, position - sentence.start
+    before = [m.end() for m in _CHUNK_END.finditer(text, max(0, at - 160), at)]
+    after = _CHUNK_END.search(text, at, min(len(text), at + 160))
+    return (before[-1] if before else max(0, at - 160)), (
+        after.start() if after else min(len(text), at + 160)
+    )
+
+
+def _times(sentence: Sentence) -> list[TimeMention]:
+    return find_times(sentence.text[:_TIME_WINDOW], sentence.start)
+
+
+def _abs(span: tuple[int, int], offset: int) -> Span:
+    return span[0] + offset, span[1] + offset
+
+
+def _clean(text: str) -> str:
+    return " ".join(_QUOTES.sub("", text).split())
+
+
+def _strip_abbr(text: str) -> str:
+    return " ".join(_PAREN.sub("", text).split())
+
+
+def _same(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return bool(wa and wb) and len(wa & wb) / max(len(wa), len(wb)) >= 0.5
+
+
+def _float(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _abbreviation(
+    abbr: str,
+    defined: Mapping[str, tuple[str | None, str | None]],
+) -> tuple[str | None, str | None]:
+    for key in (abbr, abbr[:-1] if abbr.endswith("s") else abbr):
+        if key in defined:
+            return defined[key]
+        if key in _V.cell_abbreviations:
+            return _V.cell_abbreviations[key]
+    return None, None
+
+
+def _route_of(word: str) -> Route | None:
+    return _ROUTE_LOOKUP.get(_norm(word)) or _ROUTE_LOOKUP.get(word)
+
+
+def _route_from_match(match: re.Match[str]) -> Route | None:
+    if match.group("site"):
+        return _SITE_LOOKUP.get(_norm(match.group("site")))
+    if match.group("abbr"):
+        abbr = match.group("abbr")
+        return _ROUTE_LOOKUP.get(abbr) or _ROUTE_LOOKUP.get(abbr.rstrip("s"))
+    return _route_of(match.group("word") or "")
+
+
+_ROUTE_WORDS = _phrases(w for r in _V.routes for w in r.words)
+_ROUTE_ADJECTIVES = _phrases(w for r in _V.routes for w in r.words if not w.endswith("ly"))
+_DRUG_BEFORE = re.compile(
+    r"(?:(?:"
+    + _NUM
+    + r")\s{1,3})?(?:\b(?:daily|weekly)\s{1,3})?(?:"
+    + _B
+    + r"(?:"
+    + _ROUTE_WORDS
+    + r")\s{1,3})?(?:\b(?:high|low)[\s-]dose\s{1,3})?"
+    r"(?:\b(?:injections?|infusions?|pulses?|courses?)\s{1,3}of\s{1,3})?$",
+    _FLAGS,
+)
+_DRUG_AFTER = re.compile(
+    r"(?:\s{1,3}(?:" + _ROUTE_ADJECTIVES + r"))?(?:\s{1,3}(?:injection|infusion|pulse))?"
+    r"(?:\s{1,3}(?:therapy|treatment|taper))?",
+    _FLAGS,
+)
+_DRUG_DENIED = re.compile(
+    r"(?:\bdespite\b[^,.;]{0,40}|\bno\s{1,3}|\bwithout\s{1,3}|"
+    r"\binstead\s{1,3}of\s{1,3})$",
+    _FLAGS,
+)
+
+
+def _drug_phrase(text: str, match: re.Match[str]) -> Span:
+    """The noun phrase around a drug word: 'six parabulbar injections of dexamethasone'."""
+    start, end = match.start(), match.end()
+    before = _DRUG_BEFORE.search(text, max(0, start - 80), start)
+    if before:
+        start = before.start()
+    after = _DRUG_AFTER.match(text, end)
+    if after:
+        end = after.end()
+    return start, end
+
+
+def _dose_unit(unit: str, per_kg: bool) -> str | None:
+    table = {
+        "mg": "mg",
+        "g": "g",
+        "gm": "g",
+        "gram": "g",
+        "grams": "g",
+        "mcg": "ug",
+        "µg": "ug",
+        "μg": "ug",
+        "ug": "ug",
+        "ml": "mL",
+        "iu": "U",
+        "units": "U",
+    }
+    canonical = table.get(unit.lower())
+    if canonical is None:
+        return None
+    return f"{canonical}/kg" if per_kg and canonical in ("mg", "ug") else canonical
+
+
+def _counted_routes(text: str) -> list[tuple[re.Match[str], re.Match[str] | None]]:
+    """Routes that each carry their own count, with the noun they share or have."""
+    matches = list(_SPLIT_ROUTE_ITEM.finditer(text))
+    group: list[re.Match[str]] = []
+    for match in matches:
+        if group and not _ITEM_JOIN.fullmatch(text, group[-1].end(), match.start()):
+            group = []
+        group.append(match)
+        noun = _ITEM_NOUN_AFTER.match(text, match.end())
+        if len(group) >= 2 and (noun or _ITEM_CLOSED.match(text, match.end())):
+            return [(item, noun) for item in group]
+    # Each with its own noun: "4 intrathecal injections of MSCs and 4 IV infusions".
+    standalone: list[tuple[re.Match[str], re.Match[str] | None]] = [
+        (m, noun) for m in matches if (noun := _ITEM_NOUN_AFTER.match(text, m.end()))
+    ]
+    routes = {_route_of(m.group("route")) for m, _ in standalone}
+    return standalone if len(routes) >= 2 and None not in routes else []
+
+
+def _count_value(text: str) -> int | None:
+    lowered = " ".join(text.lower().split())
+    if lowered in ("a", "an", "several", "a few", "few", "multiple", "numerous"):
+        return None  # an article or a vague amount is not a count
+    if re.search(r"(?:st|nd|rd|th)$", lowered) and not lowered.endswith("thousand"):
+        return None  # an ordinal ("the third course") is read by _max_ordinal
+    value = parse_number(lowered)
+    if value is None or not value.is_integer() or not 1 <= value <= 1000:
+        return None
+    return int(value)
+
+
+_NUMBER = re.compile(_NUM)
+
+
+def _count_in(text: str) -> tuple[int, Span, str, str | None, str] | None:
+    """A counted treatment: '7 ... stem cell (UCBSC) packets' -> (7, span, 'packets', 'UCBSC')."""
+    for number in _NUMBER.finditer(text):
+        value = _count_value(number.group())
+        if value is None:
+            continue
+        abbr: str | None = None
+        for steps, word in enumerate(
+            _WORD.finditer(text, number.end(), min(len(text), number.end() + 120))
+        ):
+            token = word.group().rstrip("'’")
+            lowered = token.lower()
+            if steps > 9 or lowered in _TIME_NOUNS:
+                break
+            if _norm(token) in _COUNT_NOUNS or _norm(token) in _DOSE_NOUNS:
+                return value, (number.start(), word.end()), _norm(token), abbr, number.group()
+            if lowered in _COUNT_BREAK:
+                break
+            if _ABBREVIATION_TOKEN.fullmatch(token):
+                abbr = token
+    return None
+
+
+def _max_ordinal(text: str) -> int | None:
+    values = [parse_number(m.group("ord")) for m in _ORDINAL_COURSE.finditer(text)]
+    whole = [int(v) for v in values if v is not None and v.is_integer()]
+    return max(whole) if whole else None
+
+
+@dataclass(frozen=True)
+class _Dose:
+    text: str
+    value: float | None
+    unit: str | None
+    span: Span
+    days: tuple[int, Span] | None = None  # "daily for five days": five sessions
+
+
+def _dose_in(text: str, start: int, end: int) -> _Dose | None:
+    """The first dose in ``text[start:end]``: cells, a mass or volume, or 'an amount of'."""
+    cells = _cell_dose(text, start, end)
+    if cells is not None:
+        return cells
+    mass = _DOSE_MASS.search(text, start, end)
+    if mass:
+        amount = " ".join(text[mass.start() : mass.end("unit")].split())
+        if mass.group("perkg"):
+            amount += "/kg"
+        freq = " ".join((mass.group("freq") or "").split())
+        if freq:
+            amount += freq if freq.startswith("/") else f" {freq}"
+        if mass.group("dur"):
+            amount += " " + " ".join(mass.group("dur").split())
+        days = None
+        if (
+            mass.group("dur")
+            and freq
+            and re.search(r"daily|day|/", freq, _FLAGS)
+            and mass.group("durunit").lower().startswith("day")
+        ):
+            count = _count_value(mass.group("days"))
+            days = (count, mass.span("dur")) if count else None
+        return _Dose(
+            amount,
+            _float(mass.group("num")),
+            _dose_unit(mass.group("unit"), bool(mass.group("perkg"))),
+            mass.span(),
+            days,
+        )
+    amount_of = _DOSE_AMOUNT.search(text, start, end)
+    if amount_of:
+        unit = amount_of.group("unit")
+        return _Dose(
+            amount_of.group("num") + (f" {unit}" if unit else ""),
+            _float(amount_of.group("num")),
+            _dose_unit(unit, False) if unit else None,
+            amount_of.span("num"),
+        )
+    return None
+
+
+def _cell_dose(text: str, start: int, end: int) -> _Dose | None:
+    """'490 million cells', '1x10^6 cells/kg', '100 million cord blood stem cells'."""
+    for number in _DOSE_CELL_NUMBER.finditer(text, start, end):
+        if not (number.group("mult") or number.group("exp")):
+            continue
+        value = (
+            _float(number.group("num"))
+            if number.group("num")[0].isdigit()
+            else (parse_number(number.group("num")))
+        )
+        if value is not None and number.group("mult"):
+            value *= _MULTIPLIERS[number.group("mult").lower()]
+        elif value is not None:
+            value *= 10.0 ** int(number.group("exp").translate(_SUPERSCRIPT))
+        stop = None
+        words = _WORD.finditer(text, number.end(), min(end, number.end() + 80))
+        for steps, word in enumerate(words):
+            if steps > 6 or not word.group()[0].isalpha():
+                break
+            if _CELLS_WORD.fullmatch(word.group()):
+                stop = word.end()
+                break
+        per_kg = _PER_KG.match(text, stop if stop is not None else number.end())
+        if per_kg and (stop is not None or number.group("exp")):
+            stop = per_kg.end()  # "1x10^6 cells/kg", "1x10^6/kg"
+        elif stop is None:
+            continue  # "two million people", "10^6 copies": not cells
+        phrase = _clean(text[number.start() : stop]).lower()
+        return _Dose(phrase, value, "cells/kg" if per_kg else "cells", (number.start(), stop))
+    return None
+
+
+def _date_mention(text: str, start: int, end: int) -> TimeMention | None:
+    try:
+        date = PartialDate.parse(text)
+    except (TimelineError, ValueError):
+        return None
+    return TimeMention(start, end, "date", date=date, rule="schedule")
