@@ -120,3 +120,52 @@ def test_context_without_intervention_is_baseline() -> None:
     doc = Document.parse("The pupils were equal. Vision was 20/20.")
     context = TimeContext(doc, None, None)
     assert placed(doc, context, "Vision") == CaseTime.baseline()
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("At three months the fields were full", 3, "month"),
+        ("by six months she read the paper", 6, "month"),
+        ("at 1 year his acuity was stable", 1, "year"),
+        ("At 12 weeks the dose was lower", 12, "week"),
+    ],
+)
+def test_cardinal_follow_up_times(text: str, value: float, unit: str) -> None:
+    mention = find_times(text)[0]
+    assert (mention.relation, mention.value, mention.unit.value if mention.unit else None) == (
+        "after_day0",
+        value,
+        unit,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she was born at 31 weeks gestation",
+        "at 5 months old he rolled over",
+        "by 2 years of age she walked",
+    ],
+)
+def test_ages_are_not_follow_up_times(text: str) -> None:
+    assert [m for m in find_times(text) if m.relation == "after_day0"] == []
+
+
+def test_without_day0_only_treatment_bound_times_carry() -> None:
+    doc = Document.parse(
+        "He fell two hours after the storm. Vision was 20/40. "
+        "At the 6-month follow-up it was 20/30. Fields were full."
+    )
+    context = TimeContext(doc, None, None)
+    assert placed(doc, context, "Vision was") == CaseTime.baseline()
+    assert placed(doc, context, "Fields were").value == 6
+
+
+def test_on_the_left_is_an_eye() -> None:
+    from caserecord.extraction.eyes import find_eyes
+
+    assert [e.laterality for e in find_eyes("138 ms on the left and 102 ms on the right")] == [
+        "left",
+        "right",
+    ]

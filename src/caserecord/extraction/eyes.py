@@ -14,7 +14,7 @@ __all__ = ["EyeMention", "eye_near", "find_eyes"]
 _ABBREVIATIONS = re.compile(r"\b(OD|OS|OU|RE|LE)\b")
 _WORDS = re.compile(
     r"\b(?:(?P<side>right|left)(?:\s+eye|\s+side|\s+vision|\s+optic\s+nerve|\s+retina|\s+field)"
-    r"|(?:in|of|for)\s+(?:the\s+|his\s+|her\s+)?(?P<side2>right|left)\b(?!\s+(?:knee|arm|leg|hand|"
+    r"|(?:in|of|for|on)\s+(?:the\s+|his\s+|her\s+)?(?P<side2>right|left)\b(?!\s+(?:knee|arm|leg|hand|"
     r"foot|hip|side\s+of\s+the\s+body|limb|upper|lower))"
     r"|(?P<both>both\s+eyes|each\s+eye|either\s+eye|bilateral(?:ly)?|both\s+of\s+(?:his|her)\s+eyes))"
     r"\b",
@@ -48,7 +48,7 @@ def find_eyes(text: str, offset: int = 0) -> list[EyeMention]:
 # and one parenthetical restating the value ("20/80 (55 ETDRS letters) OD").
 _GAP = re.compile(
     r"[\s,:;\-–—]*(?:\([^()]{0,80}\)[\s,:;\-–—]*)?"
-    r"(?:(?:in|of|for|at|the|his|her|with|correction)\b[\s,:;\-–—]*){0,4}",
+    r"(?:(?:in|of|for|at|on|the|his|her|with|correction|vision|acuity)\b[\s,:;\-–—]*){0,4}",
     re.IGNORECASE,
 )
 

@@ -178,8 +178,14 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
         "within",
         "after_day0",
         re.compile(
-            r"\b(?P<qual>within|after|over|in)\s+(?:only\s+|about\s+|the\s+next\s+|the\s+following\s+"
-            r"|the\s+first\s+)?" + _NUM + r"\s+" + _UNIT + r"s?\b",
+            r"\b(?P<qual>within|after|over|in|at|by)\s+(?:only\s+|about\s+|around\s+|"
+            r"approximately\s+|the\s+next\s+|the\s+following\s+|the\s+first\s+)?"
+            + _NUM
+            + r"\s+"
+            + _UNIT
+            + r"s?\b"
+            # "at 5 months old", "at 31 weeks' gestation" are ages, not follow-up times.
+            r"(?!['’]?\s*(?:old|of\s+age|of\s+life|of\s+gestation|gestation|pregnan))",
             _FLAGS,
         ),
     ),
@@ -280,6 +286,10 @@ class TimeMention:
     date: PartialDate | None = None
     qualifier: Qualifier | None = None
     rule: str = ""
+    # True when the words themselves tie the time to treatment or follow-up
+    # ("3 months after the injection", "at the 6-month follow-up", "postoperative
+    # day 3"), so the time is on the case timeline even when day 0 is unknown.
+    treatment_bound: bool = False
 
 
 def _number(text: str | None) -> float | None:
@@ -360,9 +370,11 @@ def _mention(
         return TimeMention(start, end, "date", date=date, rule=rule)
     if rule == "day_after":
         unit = TimeUnit(groups["which"].lower())
-        return TimeMention(start, end, "after_day0", 1.0, unit, rule=rule)
+        return TimeMention(start, end, "after_day0", 1.0, unit, rule=rule, treatment_bound=True)
     if rule == "soon_after":
-        return TimeMention(start, end, "after_day0", 0.0, TimeUnit.DAY, rule=rule)
+        return TimeMention(
+            start, end, "after_day0", 0.0, TimeUnit.DAY, rule=rule, treatment_bound=True
+        )
     value = _number(groups.get("num"))
     # "on postoperative day 3", "by day five": the unit is in the rule, not a group.
     unit_word = (groups.get("unit") or ("day" if rule in ("postop_day", "day_n") else "")).lower()
@@ -380,7 +392,26 @@ def _mention(
         )
     if rule == "n_after" and rel in ("from", "since", "into") and not groups.get("what"):
         return None
-    return TimeMention(start, end, relation, value, unit, qualifier=qualifier, rule=rule)
+    bound = (
+        rule in _TREATMENT_BOUND_RULES
+        or bool(groups.get("what"))
+        or (rule == "n_after" and rel.startswith("post"))
+    )
+    return TimeMention(
+        start, end, relation, value, unit, qualifier=qualifier, rule=rule, treatment_bound=bound
+    )
+
+
+_TREATMENT_BOUND_RULES = frozenset(
+    {
+        "postop_day",
+        "ordinal_postop_day",
+        "follow_up_n",
+        "n_day_treatment",
+        "day_after",
+        "soon_after",
+    }
+)
 
 
 def _strip_preposition(text: str) -> str:
@@ -488,9 +519,11 @@ class TimeContext:
         current: CaseTime | None = None
         for sentence in self.doc.sentences:
             carried.append(current)
-            if self.day0 is None or sentence.index < self.day0:
+            if self.day0 is not None and sentence.index < self.day0:
                 continue
             for mention in self._mentions[sentence.index]:
+                if self.day0 is None and not mention.treatment_bound:
+                    continue  # "hours after hitting a deer" is not on a treatment timeline
                 if mention.relation in ("after_day0", "after_previous", "date"):
                     time = self.to_case_time(mention, current)
                     if time is not None and (time.approx_days or 0) >= 0:
@@ -517,9 +550,13 @@ class TimeContext:
             time = self._section_times[sentence.section]
             if time is not None:
                 return PlacedTime(time, None, "section")
-        if before_day0 or self.day0 is None:
+        if before_day0 or sentence.index == self.day0:
             return PlacedTime(CaseTime.baseline(), None, "order")
-        if sentence.index == self.day0:
+        if self.day0 is None:
+            # No intervention found: a stated follow-up time still carries over
+            # to the sentences after it; before any, the story is at baseline.
+            if previous is not None:
+                return PlacedTime(previous, None, "context")
             return PlacedTime(CaseTime.baseline(), None, "order")
         if previous is not None:
             return PlacedTime(previous, None, "context")
