@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import ValidationError
@@ -314,8 +315,29 @@ def _qualifier(*words: str | None) -> Qualifier | None:
     return None
 
 
+# Cheap gates: most sentences name no time unit and no year, and then the
+# large unit and date patterns cannot match; skipping them is most of the speed.
+_HAS_UNIT = re.compile(r"\b(?:" + _alternation(list(_UNIT_WORD)) + r")s?\b", _FLAGS)
+_HAS_DATE = re.compile(r"\b(?:18|19|20)\d\d\b")
+_HAS_AFTER = re.compile(r"\bafter\b|\bsame\s+day\b", _FLAGS)
+_GATES: dict[str, re.Pattern[str]] = {
+    "date_full": _HAS_DATE,
+    "date_month": _HAS_DATE,
+    "date_year": _HAS_DATE,
+    "soon_after": _HAS_AFTER,
+    "day_after": _HAS_AFTER,
+}
+
+
 def find_times(text: str, offset: int = 0) -> list[TimeMention]:
     """Time expressions in ``text`` (spans shifted by ``offset``), in text order."""
+    return list(_find_times(text, offset))
+
+
+@lru_cache(maxsize=2048)
+def _find_times(text: str, offset: int) -> tuple[TimeMention, ...]:
+    # Cached: several extractors ask about the same sentence (mentions are frozen).
+    has_unit = _HAS_UNIT.search(text) is not None
     # One flag per character: checking a span costs its length, so a sentence
     # with thousands of time phrases stays linear (a list of spans would not).
     taken = bytearray(len(text))
@@ -328,6 +350,9 @@ def find_times(text: str, offset: int = 0) -> list[TimeMention]:
         taken[start:end] = b"\x01" * (end - start)
 
     for rule, relation, pattern in _PATTERNS:
+        gate = _GATES.get(rule)
+        if (gate.search(text) is None) if gate is not None else not has_unit:
+            continue
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
                 continue
@@ -354,7 +379,7 @@ def find_times(text: str, offset: int = 0) -> list[TimeMention]:
                         rule=relation,
                     )
                 )
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def _mention(
