@@ -117,6 +117,7 @@ __all__ = [
     "VisualAcuityMeasurement",
     "VisualFieldMeasurement",
     "VisualImpairment",
+    "__version__",
     "cases_frame",
     "date_shift_for",
     "deidentify",
@@ -125,5 +126,4 @@ __all__ = [
     "plot_acuity",
     "shift_date",
     "to_frame",
-    "__version__",
 ]

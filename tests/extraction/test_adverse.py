@@ -255,7 +255,8 @@ def test_never_raises_on_adverse_like_text(pieces: list[str], joiner: str, noise
 def _check(text: str) -> None:
     found, absent = adverse(text)
     sentences = len(Document.parse(text).sentences)
-    for mention in [*found, *absent]:
+    mentions: list[AdverseMention | AbsentMention] = [*found, *absent]
+    for mention in mentions:
         assert mention.description
         assert 0 <= mention.sentence < max(sentences, 1)
         for start, end in mention.spans.values():
@@ -268,4 +269,70 @@ def _check(text: str) -> None:
 
 def test_a_list_after_the_treatment_keeps_only_harms() -> None:
     text = TREATED + "The treatment was associated with better mobility and clearer speech."
+    assert events(text) == []
+
+
+# -- side effects told softly ------------------------------------------------------------------
+
+SOFT: list[tuple[str, list[tuple[str, str | None]]]] = [
+    (
+        TREATED + "Apart from slight redness of the eye that settled within two days, she had "
+        "no problems.",
+        [("slight redness of eye", "mild")],
+    ),
+    (
+        "In 2017 he received four intravenous infusions of bone marrow stem cells and "
+        "tolerated them well apart from insomnia.",
+        [("insomnia", None)],
+    ),
+    (
+        TREATED + "The procedure went smoothly except for a transient headache.",
+        [("transient headache", None)],
+    ),
+    (
+        TREATED + "Within one week she noticed a curtain over her vision.",
+        [("curtain over vision", None)],
+    ),
+    (
+        TREATED + "Within days she lost her vision, and examination showed retinal detachment.",
+        [("lost vision", None), ("retinal detachment", None)],
+    ),
+    (
+        TREATED + "A few hours after the injection she felt nauseous and vomited once.",
+        [("nauseous", None), ("vomited", None)],
+    ),
+    (
+        TREATED + "He reported a moderate headache after the first puncture, which lasted one "
+        "day.",
+        [("moderate headache", "moderate")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SOFT)
+def test_side_effects_told_softly(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert events(text) == expected
+
+
+def test_the_exception_is_an_event_and_the_rest_a_denial() -> None:
+    text = TREATED + "Apart from slight redness of the eye, she had no problems."
+    assert events(text) == [("slight redness of eye", "mild")]
+    assert denied(text) == ["problems"]
+
+
+def test_an_exception_without_a_tolerance_is_not_an_event() -> None:
+    assert events(TREATED + "Apart from her mother, nobody visited.") == []
+
+
+def test_a_low_fever_points_into_the_clause_with_its_time() -> None:
+    text = TREATED + "She developed a low fever the evening after the infusion."
+    doc = Document.parse(text)
+    (event,), _ = extract_adverse(doc)
+    assert event.description == "low fever"
+    sentence = doc.sentences[event.sentence]
+    assert sentence.start <= event.position < text.index("the evening")
+
+
+def test_a_loss_told_before_the_treatment_is_not_a_side_effect() -> None:
+    text = "She lost her vision in 2010. In 2012 she received stem cell injections."
     assert events(text) == []

@@ -18,9 +18,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "narratives"
 
 
 def acuities(record: CaseRecord) -> list[tuple[str, str | None, str]]:
-    return [(str(m.time), m.eye.value if m.eye else None, str(m.acuity))
-            for m in record.timeline()
-            if isinstance(m, VisualAcuityMeasurement) and m.acuity is not None]
+    return [
+        (str(m.time), m.eye.value if m.eye else None, str(m.acuity))
+        for m in record.timeline()
+        if isinstance(m, VisualAcuityMeasurement) and m.acuity is not None
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +72,11 @@ def test_zhang_acuity_timeline(zhang: CaseRecord) -> None:
     assert ("baseline", "right", "LP") in found
     assert any(t.endswith("month 1") and v == "LP" for t, _, v in found)
     assert any(t.endswith("month 3") and v == "HM" for t, _, v in found)
-    six = [m for m in zhang.measurements
-           if isinstance(m, VisualAcuityMeasurement) and m.acuity == VisualAcuity.decimal(0.15)]
+    six = [
+        m
+        for m in zhang.measurements
+        if isinstance(m, VisualAcuityMeasurement) and m.acuity == VisualAcuity.decimal(0.15)
+    ]
     assert len(six) == 1
     assert six[0].time.value == 6
     assert six[0].eye is Laterality.RIGHT
@@ -92,7 +97,7 @@ def test_every_evidence_quotes_the_narrative(zhang: CaseRecord) -> None:
     spans = list(zhang.iter_evidence())
     assert len(spans) >= 15
     for _path, evidence in spans:
-        assert text[evidence.start:evidence.end] == evidence.quote
+        assert text[evidence.start : evidence.end] == evidence.quote
 
 
 def test_round_trips_through_json(zhang: CaseRecord) -> None:
@@ -113,8 +118,11 @@ def test_letter_per_eye_values() -> None:
     assert ("month 3", "left", "20/800") in found
     assert ("month 6", "left", "HM 30 cm") in found
     assert record.patient.occupation == "teacher"
-    iop = sorted((m.eye.value if m.eye else "", m.value_text()) for m in record.measurements
-                 if m.measure == "intraocular_pressure")
+    iop = sorted(
+        (m.eye.value if m.eye else "", m.value_text())
+        for m in record.measurements
+        if m.measure == "intraocular_pressure"
+    )
     assert iop == [("left", "14 mmHg"), ("right", "15 mmHg")]
     assert record.anchor_date is not None
     assert str(record.anchor_date) == "2021-03"
@@ -134,8 +142,16 @@ def test_bulleted_story_with_sections() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "\x00\x01\x02", "Лечение стволовыми клетками улучшило зрение.",
-     "20/20 " * 1000, "(" * 5000, "very " * 20000, "0.1 0.2 0.3 vision " * 300],
+    [
+        "",
+        "   ",
+        "\x00\x01\x02",
+        "Лечение стволовыми клетками улучшило зрение.",
+        "20/20 " * 1000,
+        "(" * 5000,
+        "very " * 20000,
+        "0.1 0.2 0.3 vision " * 300,
+    ],
 )
 def test_odd_text_gives_a_record(text: str) -> None:
     record = caserecord.extract(text)
@@ -156,8 +172,10 @@ def test_unmapped_clinical_sentences_are_reported() -> None:
 
 
 def test_second_patient_is_reported() -> None:
-    text = ("Patient 1: a 40-year-old man with optic atrophy had vision 20/200 OD.\n"
-            "Patient 2: a 25-year-old woman with optic neuritis had vision 20/50 OS.")
+    text = (
+        "Patient 1: a 40-year-old man with optic atrophy had vision 20/200 OD.\n"
+        "Patient 2: a 25-year-old woman with optic neuritis had vision 20/50 OS."
+    )
     record = caserecord.extract(text)
     assert record.patient.age is not None
     assert record.patient.age.value == 40

@@ -29,9 +29,11 @@ def test_any_text(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(STORY), max_size=10),
-       st.sampled_from(["\n", " ", "\r\n", "\t"]),
-       st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
+@given(
+    st.lists(st.sampled_from(STORY), max_size=10),
+    st.sampled_from(["\n", " ", "\r\n", "\t"]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
+)
 def test_mutated_stories(sentences: list[str], joiner: str, noise: str) -> None:
     check(joiner.join(sentences) + noise)
     check(noise.join(sentences))

@@ -15,7 +15,11 @@ from hypothesis import strategies as st
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document
-from caserecord.extraction._mentions import InterventionMention, TreatmentMentions
+from caserecord.extraction._mentions import (
+    InterventionMention,
+    PriorTreatmentMention,
+    TreatmentMentions,
+)
 from caserecord.extraction.treatment import extract_treatments, validate_treatment_vocabulary
 
 
@@ -529,7 +533,186 @@ def _check(text: str) -> None:
     sentences = len(Document.parse(text).sentences)
     if result.day0_sentence is not None:
         assert 0 <= result.day0_sentence < sentences
-    for mention in [*result.interventions, *result.prior]:
+    mentions: list[InterventionMention | PriorTreatmentMention] = [
+        *result.interventions,
+        *result.prior,
+    ]
+    for mention in mentions:
         assert mention.name
         for start, end in mention.spans.values():
             assert 0 <= start < end <= len(text)
+
+
+# -- phrasing families beyond the usual verbs ------------------------------------------------
+# Written for these tests: passive chains, nouns that do the giving, products given as they
+# are, source and type from modifiers, counts told as repeats.
+
+GENERAL: list[tuple[str, dict[str, Any]]] = [
+    (
+        "Autologous bone marrow mesenchymal stem cells were expanded and delivered by lumbar "
+        "puncture in four monthly doses of 1x10^6 cells/kg.",
+        {
+            "cell_type": "mesenchymal stem cells",
+            "cell_source": "autologous bone marrow",
+            "route": "lumbar puncture",
+            "sessions": 4,
+            "dose_text": "1x10^6 cells/kg",
+        },
+    ),
+    (
+        "When she was three, she was given her own umbilical cord blood, stored at birth, "
+        "through an IV infusion.",
+        {
+            "name": "umbilical cord blood",
+            "cell_type": None,
+            "cell_source": "autologous umbilical cord blood",
+            "route": "intravenous",
+        },
+    ),
+    (
+        "She paid a private clinic for bilateral intravitreal injections of autologous "
+        'adipose-derived "stem cells".',
+        {
+            "name": "intravitreal injections of autologous adipose-derived stem cells",
+            "cell_source": "autologous adipose tissue",
+            "laterality": "both",
+        },
+    ),
+    (
+        "Wharton's jelly mesenchymal stem cells were injected into the subtenon space of the "
+        "left eye. The injections were repeated three times at monthly intervals.",
+        {
+            "cell_type": "mesenchymal stem cells",
+            "cell_source": "Wharton's jelly",
+            "route": "subtenon injection",
+            "laterality": "left",
+            "sessions": 3,
+        },
+    ),
+    (
+        "Treatment consisted of two intravenous infusions of placental mesenchymal stem cells, "
+        "50 million cells each.",
+        {
+            "name": "intravenous infusions of placental mesenchymal stem cells",
+            "cell_source": "placenta",
+            "sessions": 2,
+            "dose_text": "50 million cells",
+        },
+    ),
+    (
+        "In March 2015 we administered autologous olfactory ensheathing cells by direct "
+        "injection into the spinal cord.",
+        {"cell_type": "olfactory ensheathing cells", "route": "intraspinal injection"},
+    ),
+    (
+        "She had bone marrow CD34+ cells injected into the vitreous of her right eye.",
+        {"cell_source": "bone marrow", "route": "intravitreal injection", "laterality": "right"},
+    ),
+    (
+        "Allogeneic neural progenitor cells were infused intrathecally in May 2016.",
+        {"cell_type": "neural progenitor cells", "route": "intrathecal"},
+    ),
+    (
+        "Infusion of umbilical cord mesenchymal stem cells, 100 million cells in total, was "
+        "followed by fewer flares.",
+        {
+            "name": "infusion of umbilical cord mesenchymal stem cells",
+            "cell_source": "umbilical cord",
+            "dose_text": "100 million cells",
+        },
+    ),
+    (
+        "Subretinal implantation of a retinal pigment epithelium (RPE) patch in her left eye "
+        "followed in June 2019.",
+        {
+            "cell_type": "retinal pigment epithelium",
+            "route": "subretinal implantation",
+            "laterality": "left",
+        },
+    ),
+    (
+        "Stem cells were given by lumbar puncture three times in 2011.",
+        {"route": "lumbar puncture", "sessions": 3},
+    ),
+    (
+        "In 2016 a 72-year-old woman received intravitreal injections of stem cells.",
+        {"sessions": None},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERAL)
+def test_treatments_told_without_the_usual_verbs(text: str, expected: dict[str, Any]) -> None:
+    mention = only(text)
+    for slot, value in expected.items():
+        assert getattr(mention, slot) == value, (slot, mention)
+
+
+NOT_GIVEN = [
+    # a title names the treatment, it does not tell it
+    "A Case of Stem Cell Transplant for Diabetes",
+    # what she read about, not what she had
+    "She read information on intravitreal injections of adipose stem cells.",
+    # a denial
+    "He had no stem cell injections.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_GIVEN)
+def test_a_noun_of_giving_alone_does_not_invent_a_treatment(text: str) -> None:
+    assert treat(text).interventions == []
+
+
+PRIOR_GENERAL: list[tuple[str, list[str]]] = [
+    (
+        "Patching and vitamins had not helped her. In 2012 she received umbilical cord blood "
+        "stem cells intravenously.",
+        ["patching", "vitamins"],
+    ),
+    (
+        "Physiotherapy did not help my son. In 2013 he received cord blood stem cells "
+        "intravenously.",
+        ["physiotherapy"],
+    ),
+    (
+        "Despite 18 months of intensive physiotherapy, he could not stand. In 2019 he "
+        "received bone marrow stem cells by lumbar puncture.",
+        ["intensive physiotherapy"],
+    ),
+    (
+        "The patient failed two courses of intravenous methylprednisolone. In 2018 he received "
+        "autologous bone marrow stem cells intrathecally.",
+        ["intravenous methylprednisolone"],
+    ),
+    (
+        "Despite cataract surgery, her vision stayed poor for years. In 2015 she received "
+        "retrobulbar injections of stem cells.",
+        ["cataract surgery"],
+    ),
+    # a rescue after the story's treatment is not a prior treatment
+    (
+        "In 2016 she received intravitreal injections of adipose-derived stem cells. A week "
+        "later she developed retinal detachment. Despite vitrectomy surgery, at 1 year her "
+        "vision was hand motions.",
+        [],
+    ),
+    (
+        "He received an intravitreal injection of stem cells in 2014. Two days later he was "
+        "treated with intravitreal antibiotics, which did not help.",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PRIOR_GENERAL)
+def test_prior_treatments_told_as_failures(text: str, expected: list[str]) -> None:
+    result = treat(text)
+    assert [p.name for p in result.prior] == expected
+    assert len(result.interventions) == 1  # the rescue is not an intervention either
+
+
+def test_cell_products_must_name_a_source() -> None:
+    data = copy.deepcopy(load_json("treatments.json"))
+    data["cell_products"] = [{"name": "moon dust", "phrases": ["moon dust"]}]
+    with pytest.raises(RuntimeError, match="cell_products names must name a cell_sources"):
+        validate_treatment_vocabulary(data)

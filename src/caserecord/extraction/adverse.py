@@ -29,6 +29,7 @@ from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
 from caserecord.extraction._mentions import AbsentMention, AdverseMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN
+from caserecord.extraction.time import find_times
 from caserecord.extraction.treatment import extract_treatments
 
 __all__ = ["AdverseVocabulary", "extract_adverse", "validate_adverse_vocabulary"]
@@ -58,6 +59,11 @@ _ADVERSE_KEYS = (
     "list_cues",
     "list_subjects",
     "list_subject_verbs",
+    "exception_cues",
+    "tolerance_cues",
+    "sequel_cues",
+    "loss_verbs",
+    "loss_objects",
     "after_words",
     "treatment_words",
     "post_forms",
@@ -250,6 +256,20 @@ _AFTER = re.compile(
     r"cell|cell)\s{1,3})?(?:" + _phrases(_A["treatment_words"]) + r"))(?![\w-])",
     _FLAGS,
 )
+# "Apart from slight redness of the eye, she had no problems": the exception is the event.
+_EXCEPTION = _words(_A["exception_cues"])
+_TOLERANCE = _words(_A["tolerance_cues"])
+_SEQUEL = _words(_A["sequel_cues"])
+_LOSS = re.compile(
+    r"(?<![\w-])(?:"
+    + _phrases(_A["loss_verbs"])
+    + r")\s{1,3}(?:(?:his|her|their|its|the|all|most|some|much|part\s{1,3}of)\s{1,3}){0,2}(?:"
+    + _phrases(_A["loss_objects"])
+    + r")(?![\w-])",
+    _FLAGS,
+)
+# "felt nauseous and vomited": a second verb after "and" is a second event.
+_SECOND_VERB = re.compile(r"\s{1,3}and\s{1,3}(?=[a-z]{3,20}ed\b)", _FLAGS)
 _BASELINE = _words(_A["baseline_cues"])
 _TREATMENT = _words(_A["treatment_words"])
 _IMPROVEMENT = _words(_A["improvement_words"])
@@ -262,7 +282,8 @@ _AE_END = re.compile(
     r"since|before|until|when|while|whereas|because|so|then|therefore|that|lasting|for\s{1,3}"
     r"(?:about\s{1,3})?\d|(?:on|in|at|within|during|over)\s{1,3}(?:the\s{1,3})?(?:day|days|night|"
     r"first|second|third|next|following|evening|morning|week|weeks|hours?|time)|and\s{1,3}"
-    r"(?:he|she|they|was|were|had|then|resolved|disappeared|subsided))(?![\w-])",
+    r"(?:he|she|they|was|were|had|then|resolved|disappeared|subsided)|(?:the|that)\s{1,3}"
+    r"(?:evening|night|morning|afternoon|next|following|same)|once|twice|otherwise)(?![\w-])",
     _FLAGS,
 )
 
@@ -502,7 +523,15 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
         if not _after_treatment(doc, sentence, day0):
             continue
         text = sentence.text
-        after_cue = bool(_AFTER.search(text))
+        after_cue = bool(_AFTER.search(text) or _SEQUEL.search(text)) or (
+            day0 is not None and sentence.index > day0 and _timed_after(sentence)
+        )
+        if after_cue and day0 is not None and sentence.index > day0:
+            # "Within days they lost vision": a loss told after the treatment was given.
+            for loss in _LOSS.finditer(text):
+                before = text[max(0, loss.start() - 20) : loss.start()]
+                span = (sentence.start + loss.start(), sentence.start + loss.end())
+                add(loss.group(), _severity(before), sentence, span)
         for description, span, severity, needs_cue in _told_events(text):
             if needs_cue and not (after_cue or severity):
                 continue
@@ -513,6 +542,17 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
                 (sentence.start + span[0], sentence.start + span[1]),
             )
     return found
+
+
+def _timed_after(sentence: Sentence) -> bool:
+    """'Within one week she noticed ...': a time after treatment links what follows to it."""
+    return any(
+        m.relation in ("after_day0", "after_previous")
+        for m in find_times(sentence.text[:_TIME_WINDOW], sentence.start)
+    )
+
+
+_TIME_WINDOW = 2000  # no sentence telling a side effect is longer; bounds find_times on junk
 
 
 def _after_treatment(doc: Document, sentence: Sentence, day0: int | None) -> bool:
@@ -534,11 +574,21 @@ def _told_events(text: str) -> list[tuple[str, Span, str | None, bool]]:
             end_match = _AE_END.search(text, start, min(len(text), start + _MAX_SCOPE))
             end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
             lead = text[verb.end() : start]
-            for item, (s, e) in _list_items(text[start:end], start):
-                if not _EVENT.search(item) or _IMPROVEMENT.search(item):
-                    continue
-                severity = _severity(item) or _severity(lead)
-                found.append((item, (s, e), severity, weak))
+            for listed, listed_span in _list_items(text[start:end], start):
+                for item, (s, e) in _second_verbs(listed, listed_span[0]):
+                    if not _EVENT.search(item) or _IMPROVEMENT.search(item):
+                        continue
+                    severity = _severity(item) or _severity(lead)
+                    found.append((item, (s, e), severity, weak))
+    # "tolerated it well apart from insomnia", "went smoothly except for a transient headache"
+    if _TOLERANCE.search(text):
+        for cue in _EXCEPTION.finditer(text):
+            start = _skip_trim(text, cue.end())
+            end_match = _AE_END.search(text, start, min(len(text), start + _MAX_SCOPE))
+            end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
+            item = text[start:end].split(",", 1)[0].rstrip()  # "Apart from X, she had no ..."
+            if 0 < len(item.split()) <= 8 and not _IMPROVEMENT.search(item):
+                found.append((item, (start, start + len(item)), _severity(item), False))
     # "severe bilateral visual loss developed after they received ..."
     for verb in _EVENT_VERB.finditer(text):
         subject = _noun_before(text, verb.start(), limit=6)
@@ -561,6 +611,17 @@ def _told_events(text: str) -> list[tuple[str, Span, str | None, bool]]:
             if not _IMPROVEMENT.search(item) and (named or _EVENT.search(item)):
                 found.append((item, span, _severity(item), False))
     return found
+
+
+def _second_verbs(item: str, offset: int) -> list[tuple[str, Span]]:
+    """'nauseous and vomited' -> two events; 'redness and itching' stays one."""
+    parts: list[tuple[str, Span]] = []
+    cursor = 0
+    for match in _SECOND_VERB.finditer(item):
+        parts.append((item[cursor : match.start()], (offset + cursor, offset + match.start())))
+        cursor = match.end()
+    parts.append((item[cursor:], (offset + cursor, offset + len(item))))
+    return [(p.strip(), span) for p, span in parts if p.strip()]
 
 
 def _skip_trim(text: str, position: int) -> int:

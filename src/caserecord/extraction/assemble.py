@@ -298,7 +298,10 @@ class _Builder:
         spans = dict(m.spans)
         if sentence is not None:
             placed = self.context.place(sentence, m.position)
-            if placed.mention is not None and (placed.time.approx_days or 0) > 0:
+            # A stated time on or after day 0 ("the evening after the infusion" is
+            # day 0); a phase word alone ("baseline") is no onset for an adverse event.
+            days = placed.time.approx_days
+            if placed.mention is not None and days is not None and days >= 0:
                 onset = placed.time
                 spans["onset"] = (placed.mention.start, placed.mention.end)
         return self.build_model(

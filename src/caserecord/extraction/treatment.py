@@ -73,6 +73,7 @@ class TreatmentVocabulary:
     cell_heads: tuple[str, ...]
     cell_abbreviations: dict[str, tuple[str | None, str | None]]  # abbr -> (source, kind)
     cell_origin: tuple[str, ...]
+    cell_products: dict[str, str]  # phrase -> source name ("cord blood" is itself the cells)
     treatment_heads: tuple[str, ...]
     count_nouns: tuple[str, ...]
     dose_count_nouns: tuple[str, ...]
@@ -149,6 +150,7 @@ def validate_treatment_vocabulary(data: object, *, source: str = _SOURCE) -> Tre
         cell_sources=sources,
         cell_kinds=kinds,
         cell_abbreviations=check.abbreviations(set(sources.values()), set(kinds.values())),
+        cell_products=check.products(set(sources.values())),
         routes=check.routes(),
         drugs=check.drugs(),
         prior=check.prior(),
@@ -228,6 +230,15 @@ class _Checker:
             table[abbr] = (cell_source, kind)
         return table
 
+    def products(self, sources: set[str]) -> dict[str, str]:
+        products = self.named_phrases("cell_products")
+        for name in products.values():
+            if name not in sources:
+                raise self.fail(
+                    f"cell_products names must name a cell_sources entry (got {name!r})"
+                )
+        return products
+
     def routes(self) -> tuple[Route, ...]:
         routes: list[Route] = []
         for entry in self.entries("routes"):
@@ -288,14 +299,14 @@ _V = VOCABULARY
 def _phrases(phrases: Iterable[str]) -> str:
     """Phrases as an alternation, longest first; a space or hyphen matches either."""
     ordered = sorted({p.strip() for p in phrases}, key=len, reverse=True)
+    # One pass: replacing "'" and then "’" would rewrite the class the first made.
     return "|".join(
-        re.escape(p)
-        .replace(r"\ ", r"[\s-]{1,2}")
-        .replace(r"\-", r"[\s-]{1,2}")
-        .replace("'", "['’]")
-        .replace("’", "['’]")
-        for p in ordered
+        _FLEXIBLE.sub(lambda m: _FLEXIBLE_AS[m.group()], re.escape(p)) for p in ordered
     )
+
+
+_FLEXIBLE = re.compile(r"\\ |\\-|['’]")
+_FLEXIBLE_AS = {"\\ ": r"[\s-]{1,2}", "\\-": r"[\s-]{1,2}", "'": "['’]", "’": "['’]"}
 
 
 def _cased(words: Iterable[str]) -> str:
@@ -317,7 +328,7 @@ _ORIGIN = _phrases(_V.cell_origin)
 
 _CELL = re.compile(
     r"(?:" + _B + r"(?P<origin>" + _ORIGIN + r")[\s-]{1,2})?"
-    r"(?:" + _B + r"(?P<src>" + _SRC + r")(?:[\s-]{1,2}derived)?[\s-]{1,2})?"
+    r"(?:" + _B + r"(?P<src>" + _SRC + r")(?P<derived>[\s-]{1,2}derived)?[\s-]{1,2})?"
     r"(?:" + _B + r"(?P<pre>" + _ABBR + r")\s{1,3})?"
     r"(?:" + _B + r"(?P<kind>" + _KIND + r")\s{1,3})?"
     r"[\"“”']?" + _B + r"(?P<head>" + _HEAD + r"|" + _ABBR + r")" + _E + r"[\"“”']?"
@@ -325,6 +336,7 @@ _CELL = re.compile(
     r"(?:\s{1,3}(?P<treat>" + _TREAT + r")" + _E + r")?",
     _FLAGS,
 )
+_ABBR_HEAD = re.compile(_ABBR)
 _ABBR_ALONE = re.compile(
     r"\b(?P<abbr>" + _ABBR + r")\b(?:\s{1,3}(?P<treat>" + _TREAT + r")" + _E + r")?", _FLAGS
 )
@@ -333,6 +345,27 @@ _SOURCED_FROM = re.compile(
     r"\s{0,3}from\s{1,3}(?:(?:the|his|her|their|its|a|an)\s{1,3})?"
     r"(?:(?:patient['’]s|own|healthy|donor|donated|newborn)\s{1,3})?"
     r"(?:(?P<origin>" + _ORIGIN + r")\s{1,3})?(?P<src>" + _SRC + r")" + _E,
+    _FLAGS,
+)
+
+# "she was given her own umbilical cord blood": a tissue that is itself the cell product.
+_PRODUCT = re.compile(
+    r"(?:"
+    + _B
+    + r"(?P<origin>"
+    + _ORIGIN
+    + r")[\s-]{1,2})?"
+    + _B
+    + r"(?P<product>"
+    + _phrases(_V.cell_products)
+    + r")"
+    + _E
+    + r"(?!\s{1,3}(?:banks?|banking|stem|mononuclear|cells?|derived)\b)"
+    + r"(?:\s{1,3}(?P<treat>"
+    + _TREAT
+    + r")"
+    + _E
+    + r")?",
     _FLAGS,
 )
 
@@ -371,7 +404,9 @@ _ADMIN = re.compile(r"\b(?P<verb>" + _phrases(_V.administration_verbs) + r")\b",
 # "were given", "was performed" -- or a subject that gives: "we performed", "the surgeon made"
 _PASSIVE_BEFORE = re.compile(
     r"(?:\b(?:was|were|been|be|being|is|are)|\b(?:we|i|they|doctors?|surgeons?|physicians?|"
-    r"team|clinic|hospital))\s{1,3}(?:\w+ly\s{1,3})?$",
+    r"team|clinic|hospital))\s{1,3}(?:\w+ly\s{1,3})?"
+    # a chain of participles: "were harvested, expanded and delivered"
+    r"(?:[a-z]{2,20}ed,?\s{1,3}(?:and\s{1,3}|then\s{1,3})?){0,3}$",
     _FLAGS,
 )
 _AFTER_BEFORE = re.compile(r"\b(?:after|following|since|post)\b[^.;:]{0,40}$", _FLAGS)
@@ -562,9 +597,24 @@ _ITEM_NOUN_AFTER = re.compile(
 _NOUN_OF = re.compile(
     r"(?:(?P<route>" + _phrases(w for r in _V.routes for w in r.words) + r")\s{1,3})?"
     r"(?P<noun>injections?|infusions?|transplantations?|implantations?|administrations?|"
-    r"transplants?)\s{1,3}of\s{1,3}$",
+    r"transplants?|implants?|grafts?)\s{1,3}of\s{1,3}(?:(?:an?|the|his|her|their)\s{1,3})?$",
     _FLAGS,
 )
+_GIVING_NOUN = re.compile(
+    r"injections?|infusions?|transplantations?|implantations?|transplants?|implants?|grafts?",
+    _FLAGS,
+)
+# The participle a noun of giving stands for, so naming and routes read it as a verb.
+_VERB_OF_NOUN = {
+    "injection": "injected",
+    "infusion": "infused",
+    "transplantation": "transplanted",
+    "transplant": "transplanted",
+    "implantation": "implanted",
+    "implant": "implanted",
+    "graft": "implanted",
+    "administration": "administered",
+}
 _SCHEDULE_ROW = re.compile(
     r"^[ \t]{0,8}1[ \t.)]{0,3}(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))",
     re.MULTILINE,
@@ -623,14 +673,43 @@ class _Cells:
     treat: str | None = None
     abbr: str | None = None
     head: str = "stem cells"  # or "mononuclear cells", "progenitor cells"
+    product: bool = False  # a tissue given as it is ("her own cord blood"): no cell type
+    # The source as a bare modifier ("Wharton's jelly mesenchymal stem cells", not
+    # "...-derived"): with a kind, the kind names the cells and the source stays a source.
+    source_words: str | None = None
 
     @property
     def specific(self) -> bool:
         return self.kind is not None or self.source is not None
 
     @property
-    def cell_type(self) -> str:
+    def cell_type(self) -> str | None:
+        if self.product:
+            return None
+        if self.source_words and self.kind:
+            return _cell_type(None, self.kind, self.head)  # "Wharton's jelly MSCs": MSCs
         return _cell_type(self.source, self.kind, self.head)
+
+    @property
+    def key(self) -> str:
+        """What the cells are, for merging tellings: their type, else what was given."""
+        return self.cell_type or self.source or self.text.lower()
+
+    @property
+    def telling(self) -> bool:
+        """Whether the mention says what cells they are, not just 'stem cells'."""
+        return self.specific or self.product or self.head != "stem cells"
+
+
+def _head_name(head: str) -> str:
+    """'stem cell', 'MSCs' -> 'stem cells'; 'olfactory ensheathing cell' -> '... cells'."""
+    words = _norm(head).split()
+    if "stem" in words or _ABBR_HEAD.fullmatch(head):
+        return "stem cells"  # an abbreviation head ("MSCs") stands for stem cells
+    if words and words[-1] == "cell":
+        words[-1] = "cells"
+    name = " ".join(words)
+    return name.replace("cd", "CD", 1) if name.startswith("cd") else name
 
 
 def _cell_type(source: str | None, kind: str | None, head: str = "stem cells") -> str:
@@ -728,6 +807,29 @@ class _Reader:
                         abbr=match.group("abbr"),
                     )
                 )
+        for sentence in self.doc.sentences:
+            spans = [
+                (c.start - sentence.start, c.end - sentence.start)
+                for c in found
+                if c.sentence == sentence.index
+            ]
+            for match in _PRODUCT.finditer(sentence.text):
+                if any(s < match.end() and match.start() < e for s, e in spans):
+                    continue
+                origin, treat = match.group("origin"), match.group("treat")
+                found.append(
+                    _Cells(
+                        sentence.start + match.start(),
+                        sentence.start + match.end(),
+                        sentence.index,
+                        # "her own cord blood" is named "cord blood"; "own" says autologous
+                        _clean(match.group()[match.start("product") - match.start() :]),
+                        source=_V.cell_products.get(_norm(match.group("product"))),
+                        origin=origin.lower() if origin else None,
+                        treat=treat.lower() if treat else None,
+                        product=True,
+                    )
+                )
         found.sort(key=lambda c: c.start)
         return found
 
@@ -742,12 +844,16 @@ class _Reader:
         origin = match.group("origin")
         text = _clean(match.group())
         treat = match.group("treat")
+        source_words = None
+        if (
+            match.group("src")
+            and not match.group("derived")
+            and source == _V.cell_sources.get(_norm(match.group("src")))
+        ):
+            source_words = " ".join(match.group("src").lower().split())
         # "stem cells", or the cells a head names ("mononuclear cells"); an abbreviation
         # head ("MSCs") stands for stem cells.
-        head = _norm(match.group("head")).split()[0]
-        head = (
-            f"{head} cells" if head in ("stromal", "progenitor", "mononuclear") else "stem cells"
-        )
+        head = _head_name(match.group("head"))
         return _Cells(
             sentence.start + match.start(),
             sentence.start + match.end(),
@@ -758,6 +864,7 @@ class _Reader:
             origin.lower() if origin else None,
             treat.lower() if treat else None,
             head=head,
+            source_words=source_words,
         )
 
     # -- reading --------------------------------------------------------------------
@@ -770,7 +877,7 @@ class _Reader:
         references = [e for e in events if e.kind == "reference"]
         drug_events = [e for e in events if e.kind in ("drug", "other")]
         rehab = [e for e in events if e.kind == "rehabilitation"]
-        has_cell_story = any(c.treat for c in self.cells) or any(c.specific for c in self.cells)
+        has_cell_story = any(c.treat or (c.specific and not c.product) for c in self.cells)
 
         main: list[_Event]
         if cell_events or (references and self.cells):
@@ -839,13 +946,22 @@ class _Reader:
             # "Treatment: 4 intrathecal injections of UC-MSCs": the heading does the giving.
             spans, verb = [(0, len(text))], verb or "treatment"
         events: list[_Event] = []
+        told_by_verb = verb is not None
+        # "Treatment consisted of two intravenous infusions of placental MSCs", "paid a
+        # clinic for intravitreal injections of cells": the noun does the giving.
+        # A title ("A Case of Stem Cell Transplant for Diabetes") names, it does not tell.
+        told = sentence.header_key is not None or text.rstrip().endswith((".", "!", "?", ";"))
+        nouns = self._noun_cues(sentence) if modal is None and told else []
+        cell_spans = sorted(spans + [span for span, _ in nouns])
         # Cells count when a verb of giving stands near them, not anywhere in a long sentence.
         cells = [
             c
             for c in self.by_sentence.get(sentence.index, [])
-            if _near((c.start - sentence.start, c.end - sentence.start), spans)
-            and not self._only_a_topic(text, c.start - sentence.start, spans)
+            if _near((c.start - sentence.start, c.end - sentence.start), cell_spans)
+            and not self._only_a_topic(text, c.start - sentence.start, cell_spans)
         ]
+        if verb is None and cells and nouns:
+            verb = nouns[0][1]
         if verb is not None:
             if cells and verbs:
                 first = (cells[0].start - sentence.start, cells[0].end - sentence.start)
@@ -861,8 +977,29 @@ class _Reader:
             if not self.by_sentence.get(sentence.index):
                 events.extend(self._surgery_events(sentence, verbs))
         events.extend(self._other_events(sentence))
-        events.extend(self._rehab_events(sentence, verb is not None))
+        events.extend(self._rehab_events(sentence, told_by_verb))
         return events
+
+    def _noun_cues(self, sentence: Sentence) -> list[tuple[Span, str]]:
+        """Nouns of giving that tell a treatment of the cells beside them, with the noun."""
+        text, offset = sentence.text, sentence.start
+        found: list[tuple[Span, str]] = []
+        for cells in self.by_sentence.get(sentence.index, [])[:_MAX_ITEMS]:
+            start, end = cells.start - offset, cells.end - offset
+            noun_of = _NOUN_OF.search(text, max(0, start - 40), start)
+            if noun_of:
+                span, noun = noun_of.span(), noun_of.group("noun")
+            elif cells.treat and _GIVING_NOUN.fullmatch(cells.treat):
+                span, noun = (start, end), cells.treat
+            else:
+                continue
+            before = text[max(0, span[0] - 60) : span[0]]
+            if _AFTER_BEFORE.search(before) or _TOPIC.search(before):
+                continue  # "after the stem cell injections", "information on cell infusions"
+            if _NEGATED_BEFORE.search(text[max(0, span[0] - 40) : span[0]]):
+                continue  # "no stem cell injections"
+            found.append((span, _VERB_OF_NOUN.get(_norm(noun).rstrip("s"), _norm(noun))))
+        return found
 
     @staticmethod
     def _only_a_topic(text: str, position: int, verbs: list[Span]) -> bool:
@@ -903,7 +1040,7 @@ class _Reader:
         event = _Event(
             "cell_therapy",
             sentence,
-            primary.cell_type if primary else "stem cells",
+            primary.key if primary else "stem cells",
             cells=primary,
             verb=verb,
         )
@@ -920,7 +1057,7 @@ class _Reader:
     def _split_items(self, sentence: Sentence, primary: _Cells | None) -> list[_Event]:
         """'4 intravenous and 2 intrathecal infusions', '1 ... via X, 2 ... via Y', doses."""
         text, offset = sentence.text, sentence.start
-        key = primary.cell_type if primary else "stem cells"
+        key = primary.key if primary else "stem cells"
         events: list[_Event] = []
         # (a) counts per route: "4 intravenous and 2 intrathecal infusions",
         # "4 intrathecal injections ... and 4 IV infusions"
@@ -1028,8 +1165,9 @@ class _Reader:
         noun_of = _NOUN_OF.search(text, max(0, cells.start - offset - 40), cells.start - offset)
         if noun_of:
             event.spans["name"] = (offset + noun_of.start(), cells.end)
-            return _clean(noun_of.group() + " " + _strip_abbr(cells.text)).lower()
-        if cells.specific or cells.abbr:
+            phrase = _clean(noun_of.group() + " " + _strip_abbr(cells.text)).lower()
+            return re.sub(r"\bof (?:an?|the|his|her|their) ", "of ", phrase)
+        if cells.telling or cells.abbr:
             return _strip_abbr(cells.text).lower()
         # "the stem cells were injected": the verb names the treatment better than a
         # title that calls it "therapy".
@@ -1098,6 +1236,13 @@ class _Reader:
             if daily and days:
                 event.sessions = days
                 event.spans["sessions"] = _abs(daily.span(), offset)
+                return
+            # "given by lumbar puncture three times", "the injections were repeated twice"
+            times = _TIMES.search(text)
+            count = _times_value(times.group("num")) if times else None
+            if times and count:
+                event.sessions = count
+                event.spans["sessions"] = _abs(times.span(), offset)
             return
         value, (start, end), noun, abbr, num_text = found
         if noun in _DOSE_NOUNS:
@@ -1350,10 +1495,16 @@ class _Reader:
         for mention in interventions:
             if mention.kind != "cell_therapy":
                 continue
-            own = [c for c in self.by_sentence.get(mention.sentence or -1, []) if c.specific]
+            told = self.by_sentence.get(-1 if mention.sentence is None else mention.sentence, [])
+            name_span = mention.spans.get("name", (-1, -1))
+            # The cells the treatment's name was read from, else the sentence's telling ones.
+            own = [c for c in told if c.telling and name_span[0] <= c.start < name_span[1]]
+            own += [c for c in told if c.telling]
             cells = own[0] if own else primary
             mention.cell_type = cells.cell_type if cells else "stem cells"
-            if cells is not None:
+            if cells is not None and cells.product and mention.name:
+                mention.name = re.sub(r"\bstem cell therapy\b", cells.text.lower(), mention.name)
+            if cells is not None and cells.cell_type:
                 mention.spans.setdefault("cell_type", (cells.start, cells.end))
             cell_source = (cells.source if cells else None) or source
             if cell_source:
@@ -1399,7 +1550,7 @@ class _Reader:
         return (
             "allogeneic"
             if origin.startswith("allogen")
-            else ("autologous" if origin in ("autologous", "autogenous") else origin)
+            else ("autologous" if origin in ("autologous", "autogenous", "own") else origin)
         )
 
     @cached_property
@@ -1445,7 +1596,7 @@ class _Reader:
             or not any(w in name for w in (primary.source or "@", primary.kind or "@"))
         ):
             # The story names its cells elsewhere ("SCOTS uses autologous BMSCs"): say so.
-            name = re.sub(r"\bcells\b", "cell", primary.cell_type) + " treatment"
+            name = re.sub(r"\bcells\b", "cell", primary.key) + " treatment"
             if origin and primary.source:
                 name = f"{origin} {name}"
         event = _Event(
@@ -1655,6 +1806,66 @@ _LIST_SPLIT = re.compile(
 )
 
 
+# "despite 18 months of intensive physiotherapy": the time is not part of the name.
+_DURATION_OF = re.compile(
+    r"^(?:(?:" + _NUM + r"|several|many|a\s{1,3}few)\s{1,3})?(?:days?|weeks?|months?|years?)"
+    r"\s{1,3}of\s{1,3}",
+    _FLAGS,
+)
+_TREATMENT_NOUN = re.compile(
+    r"\b(?:treatments?|therap(?:y|ies)|medications?|medicines?|surgery|surgeries|drugs?|"
+    r"operations?|injections?|infusions?|tablets?|pills?)\b|(?:"
+    + _phrases(_V.rehabilitation)
+    + r")|"
+    + _DRUG.pattern
+    + r"|\b(?:"
+    + _phrases(_V.surgery_words)
+    + r")\b",
+    _FLAGS,
+)
+# What cannot be part of a listed treatment: a new clause's time, subject or verb.
+_NOT_AN_ITEM = re.compile(
+    r"^(?:at|in|on|by|after|within|over|for|during|since|until|when|he|she|they|it|his|her|"
+    r"their|the\s{1,3}patient|there|this|vision|which|who)\b|\b(?:was|were|is|are|had|has|"
+    r"have|did|could|remained|stayed|kept)\b",
+    _FLAGS,
+)
+
+
+# "Patching and vitamins had not helped her", "physiotherapy did not help"
+_NOT_HELPED = re.compile(
+    r"(?:^|[,;:]\s{0,2}|\b(?:but|and|so|as)\s{1,3})(?P<body>[A-Za-z][^,;:.()]{1,80}?)"
+    r"\s{1,3}(?:(?:had|has|have|did|do|does)\s{1,3}(?:not|never)|hadn['’]t|hasn['’]t|"
+    r"haven['’]t|didn['’]t|doesn['’]t|don['’]t)\s{1,3}(?:help|helped|work|worked)\b"
+    r"|(?:^|[,;:]\s{0,2}|\b(?:but|and|so|as)\s{1,3})(?P<body2>[A-Za-z][^,;:.()]{1,80}?)"
+    r"\s{1,3}(?:had\s{1,3}|have\s{1,3}|has\s{1,3})?(?:failed|been\s{1,3}ineffective|"
+    r"was\s{1,3}ineffective|were\s{1,3}ineffective|brought\s{1,3}no)\b",
+    _FLAGS,
+)
+# "The patient failed two courses of intravenous methylprednisolone"
+_FAILED = re.compile(
+    r"\bfailed\s{1,3}(?:(?:" + _NUM + r"|several|multiple|many|all)\s{1,3}"
+    r"(?:(?:courses?|trials?|rounds?|cycles?|doses?|kinds?|types?)\s{1,3}of\s{1,3})?)?"
+    r"(?P<body>(?!to\b)[A-Za-z][^,;:.()]{2,80}?)(?=\s{0,2}(?:[,;:.()]|$)|\s(?:and\s{1,3}then|"
+    r"before|in\s{1,3}(?:19|20)\d\d|but|so|after|when)\b)",
+    _FLAGS,
+)
+_SUBJECT_WORDS = re.compile(
+    r"^(?:he|she|they|it|this|that|these|those|nothing|which|who|i|we|you|the\s{1,3}"
+    r"(?:patient|child|boy|girl|man|woman|doctors?))$",
+    _FLAGS,
+)
+
+
+def _list_end(body: str) -> int:
+    """Where a list after 'despite' ends: at the first comma piece that is a new clause."""
+    for comma in re.finditer(",", body):
+        piece = body[comma.end() :].split(",", 1)[0].strip()
+        if _NOT_AN_ITEM.search(piece) or len(piece.split()) > 6:
+            return comma.start()
+    return len(body)
+
+
 def _split_list(body: str, offset: int) -> list[tuple[str, Span]]:
     """'steroids, vitamins and acupuncture' -> three items with spans shifted by ``offset``."""
     items: list[tuple[str, Span]] = []
@@ -1679,24 +1890,19 @@ def _prior_in(
     listed: list[Span] = []
     for match in _DESPITE.finditer(text):
         listed.append(match.span())
+        if not (day0 is None or sentence.index <= day0):
+            continue  # "despite vitrectomy" after the story's treatment: a rescue, not prior
         body_start = match.start("body")
         body = match.group("body")
         if _CELL.search(body):
             continue
-        lead = _TREATMENTS_WITH.match(body)
+        lead = _TREATMENTS_WITH.match(body) or _DURATION_OF.match(body)
         if lead:
             body_start += lead.end()
             body = body[lead.end() :]
-        elif not (
-            _DRUG.search(body)
-            or re.search(
-                r"\b(?:treatments?|therap(?:y|ies)|"
-                r"medications?|surgery|drugs?)\b",
-                body[:40],
-                _FLAGS,
-            )
-        ):
+        if not (lead or _TREATMENT_NOUN.search(body[:60])):
             continue
+        body = body[: _list_end(body)]
         for item, span in _split_list(body, body_start):
             kind = "drug" if _DRUG.search(item) else "other"
             found.append((item, _abs(span, offset), kind))
@@ -1717,6 +1923,8 @@ def _prior_in(
                 if item and len(item.split()) <= 6:
                     kind = "drug" if _DRUG.search(item) else "other"
                     found.append((item, _abs((start + skip, end), offset), kind))
+    if day0 is None or sentence.index <= day0:
+        found.extend(_failed_in(sentence, cells))
     # "After normal treatment the blood sugar still ...": a failed treatment told before
     for match in _QUALIFIED.finditer(text):
         failed = _FAILURE.search(text) or (
@@ -1745,6 +1953,35 @@ def _prior_in(
     if before_day0:
         for match in _WAS_ON.finditer(text):
             found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
+    return found
+
+
+def _failed_in(
+    sentence: Sentence, cells: Mapping[int, list[_Cells]]
+) -> list[tuple[str, Span, str]]:
+    """'Steroids had not helped her', 'the patient failed two courses of X'."""
+    text, offset = sentence.text, sentence.start
+    found: list[tuple[str, Span, str]] = []
+    # What is told after the cells of the same sentence is their outcome, not a prior.
+    first_cells = min((c.start - offset for c in cells.get(sentence.index, [])), default=None)
+    for pattern, groups in ((_NOT_HELPED, ("body", "body2")), (_FAILED, ("body",))):
+        for match in pattern.finditer(text):
+            group = next((g for g in groups if match.group(g)), None)
+            if group is None or (first_cells is not None and match.end() > first_cells):
+                continue
+            body = match.group(group)
+            lead = _DURATION_OF.match(body) or _QUANTIFIER.match(body)
+            skip = lead.end() if lead else 0
+            if (
+                _SUBJECT_WORDS.match(body.strip())
+                or _CELL.search(body)
+                or (pattern is _FAILED and not _TREATMENT_NOUN.search(body))
+            ):
+                continue
+            for item, span in _split_list(body[skip:], match.start(group) + skip):
+                if 0 < len(item.split()) <= 5 and not _SUBJECT_WORDS.match(item):
+                    kind = "drug" if _DRUG.search(item) else "other"
+                    found.append((item, _abs(span, offset), kind))
     return found
 
 
@@ -1937,8 +2174,8 @@ def _count_in(text: str) -> tuple[int, Span, str, str | None, str] | None:
         ):
             token = word.group().rstrip("'’")
             lowered = token.lower()
-            if steps > 9 or lowered in _TIME_NOUNS:
-                break
+            if steps > 9 or lowered in _TIME_NOUNS or lowered.split("-")[0] in _TIME_NOUNS:
+                break  # "two weeks", "a 72-year-old woman"
             if _norm(token) in _COUNT_NOUNS or _norm(token) in _DOSE_NOUNS:
                 return value, (number.start(), word.end()), _norm(token), abbr, number.group()
             if lowered in _COUNT_BREAK:
@@ -1946,6 +2183,21 @@ def _count_in(text: str) -> tuple[int, Span, str, str | None, str] | None:
             if _ABBREVIATION_TOKEN.fullmatch(token):
                 abbr = token
     return None
+
+
+_TIMES = re.compile(
+    r"\b(?P<num>twice|thrice|(?:" + _NUM + r")\s{1,3}times)\b"
+    r"(?!\s{1,3}(?:a|an|per|each|daily|weekly|monthly|more|less|higher|lower|greater|larger|"
+    r"as|than|over|the|that|normal)\b)",
+    _FLAGS,
+)
+
+
+def _times_value(text: str) -> int | None:
+    word = text.lower()
+    if word in ("twice", "thrice"):
+        return 2 if word == "twice" else 3
+    return _count_value(" ".join(text.split()[:-1]))
 
 
 def _max_ordinal(text: str) -> int | None:
