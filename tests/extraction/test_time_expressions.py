@@ -169,3 +169,25 @@ def test_on_the_left_is_an_eye() -> None:
         "left",
         "right",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "is_baseline"),
+    [
+        ("acuity before the procedure was 20/60", True),
+        ("prior to his first infusion he could not walk", True),
+        ("before the stem cell injections she was blind", True),
+        ("before the 2nd round of treatment he could sit", False),
+        ("before the next course she walked", False),
+    ],
+)
+def test_before_any_treatment_word_is_baseline(text: str, is_baseline: bool) -> None:
+    phases = [m.phase for m in find_times(text) if m.relation == "phase"]
+    assert (phases == [Phase.BASELINE]) is is_baseline
+
+
+def test_later_after_day0_keeps_its_unit() -> None:
+    doc = Document.parse("She received the cells. Ten weeks later she could roll over.")
+    context = TimeContext(doc, 0, None)
+    time = placed(doc, context, "roll over")
+    assert (time.value, time.unit.value if time.unit else None) == (10, "week")

@@ -248,6 +248,13 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
 
 _BASELINE = re.compile(
     r"\b(?:" + _alternation(_DATA["baseline_cues"]) + r")\b|"
+    # "before the procedure", "prior to his first infusion": any treatment word.
+    # "before the 2nd round" is not: a later round is not the first treatment.
+    r"\b(?:before|prior\s+to)\s+"
+    r"(?!(?:the\s+|his\s+|her\s+|their\s+)?(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next|"
+    r"last|final|another|repeat)\b)"
+    r"(?:the\s+|his\s+|her\s+|their\s+|any\s+)?(?:\w+\s+){0,2}?"
+    r"(?:" + _alternation([*_DATA["treatment_words"], "procedure", "procedures"]) + r")\b|"
     r"\bbefore(?=\s*(?:[.,;:!)]|and\b|but\b|$))",
     _FLAGS,
 )
@@ -516,8 +523,10 @@ class TimeContext:
         if mention.relation == "after_previous":
             if previous is None or previous.value is None or previous.unit is None:
                 return None if before_day0 else CaseTime.at(mention.value, mention.unit)
-            if previous.unit is mention.unit:
-                return CaseTime.at(previous.value + mention.value, mention.unit)
+            if previous.unit is mention.unit or previous.value == 0:
+                # "ten weeks later" after day 0 is week 10, not day 70.
+                unit = mention.unit if previous.value == 0 else previous.unit
+                return CaseTime.at(previous.value + mention.value, unit)
             days = (previous.approx_days or 0.0) + mention.value * _DAYS[mention.unit]
             return CaseTime.at(round(days), TimeUnit.DAY)
         if before_day0 and mention.rule in ("within", "n_day_treatment", "for_n"):
