@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from caserecord.extraction._data import load_json
+from caserecord.extraction._patterns import alternation
 
 __all__ = ["NUMBER_WORD_PATTERN", "NumberWords", "is_vague", "parse_number"]
 
@@ -287,8 +288,7 @@ def _compose(tokens: list[str]) -> float | None:
 
 def _alternation(words: Iterable[str]) -> str:
     """Words as a regex alternation, longest first, spaces matching any one space."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(word).replace(r"\ ", r"\s") for word in ordered)
+    return alternation(words)
 
 
 def _number_word_pattern(words: NumberWords) -> str:

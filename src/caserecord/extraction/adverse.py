@@ -29,6 +29,7 @@ from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
 from caserecord.extraction._mentions import AbsentMention, AdverseMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN
+from caserecord.extraction._patterns import alternation
 from caserecord.extraction.time import find_times
 from caserecord.extraction.treatment import extract_treatments
 
@@ -127,10 +128,7 @@ _A = VOCABULARY.adverse
 
 
 def _phrases(phrases: Iterable[str]) -> str:
-    ordered = sorted({p.strip() for p in phrases}, key=len, reverse=True)
-    return "|".join(
-        re.escape(p).replace(r"\ ", r"\s{1,3}").replace(r"\-", r"[\s-]") for p in ordered
-    )
+    return alternation(phrases, flexible=True)
 
 
 def _words(phrases: Iterable[str]) -> re.Pattern[str]:

@@ -36,6 +36,7 @@ from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document
 from caserecord.extraction._mentions import PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction._patterns import alternation
 
 __all__ = ["extract_patient"]
 
@@ -105,8 +106,7 @@ for _table in ("titles", "sex_words", "child_words"):
 
 def _words(words: list[str]) -> str:
     """An alternation of phrases, longest first, any run of spaces between words."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in ordered)
+    return alternation(words)
 
 
 _I = re.IGNORECASE

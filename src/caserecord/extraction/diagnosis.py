@@ -44,6 +44,7 @@ from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
 from caserecord.extraction._mentions import ConditionMention, PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction._patterns import alternation
 from caserecord.extraction.demographics import _validated, extract_patient, first_patient_end
 from caserecord.extraction.eyes import find_eyes
 from caserecord.extraction.time import TimeMention, find_times
@@ -153,8 +154,7 @@ _I = re.IGNORECASE
 
 def _words(words: Iterable[str]) -> str:
     """Alternation of phrases, longest first; spaces match 1-3 blanks."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s{1,3}") for w in ordered)
+    return alternation(words)
 
 
 def _set(key: str) -> frozenset[str]:

@@ -33,6 +33,7 @@ from caserecord.errors import TimelineError
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction._patterns import alternation
 from caserecord.timeline import CaseTime, PartialDate, Phase, Qualifier, TimeUnit
 
 __all__ = ["TimeContext", "TimeMention", "find_times"]
@@ -44,9 +45,7 @@ Relation = Literal[
 _DATA = load_json("time.json")
 
 
-def _alternation(words: list[str]) -> str:
-    # Longest first so "post-operation" wins over "post".
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+_alternation = alternation
 
 
 _UNIT_WORD: dict[str, str] = {

@@ -41,6 +41,7 @@ from caserecord.extraction._mentions import (
     TreatmentMentions,
 )
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction._patterns import alternation
 from caserecord.extraction.time import TimeMention, find_times
 from caserecord.timeline import PartialDate
 
@@ -298,15 +299,7 @@ _V = VOCABULARY
 
 def _phrases(phrases: Iterable[str]) -> str:
     """Phrases as an alternation, longest first; a space or hyphen matches either."""
-    ordered = sorted({p.strip() for p in phrases}, key=len, reverse=True)
-    # One pass: replacing "'" and then "’" would rewrite the class the first made.
-    return "|".join(
-        _FLEXIBLE.sub(lambda m: _FLEXIBLE_AS[m.group()], re.escape(p)) for p in ordered
-    )
-
-
-_FLEXIBLE = re.compile(r"\\ |\\-|['’]")
-_FLEXIBLE_AS = {"\\ ": r"[\s-]{1,2}", "\\-": r"[\s-]{1,2}", "'": "['’]", "’": "['’]"}
+    return alternation(phrases, flexible=True)
 
 
 def _cased(words: Iterable[str]) -> str:
