@@ -371,6 +371,7 @@ class _Builder:
             "change": Change.lookup(m.change) if m.change else None,
         }
         quantity = _quantity(m.value, m.unit)
+        word_field = "status" if m.status else "change"  # which word field the value words fill
         measure = m.measure
         if m.acuity_assumed:
             self.report.add(
@@ -393,14 +394,14 @@ class _Builder:
                     amplitude=quantity if quantity and quantity.unit == "uV" else None,
                     **common,
                     evidence=self.evidence(
-                        spans, {"value": "p100_latency" if quantity else "status"}
+                        spans, {"value": "p100_latency" if quantity else word_field}
                     ),
                 ),
                 "erg": lambda: ERGMeasurement(
                     amplitude=quantity,
                     **common,
                     evidence=self.evidence(
-                        spans, {"value": "amplitude" if quantity else "status"}
+                        spans, {"value": "amplitude" if quantity else word_field}
                     ),
                 ),
                 "oct": lambda: OCTMeasurement(
@@ -408,20 +409,22 @@ class _Builder:
                     layer=m.layer,
                     **common,
                     evidence=self.evidence(
-                        spans, {"value": "thickness" if quantity else "status"}
+                        spans, {"value": "thickness" if quantity else word_field}
                     ),
                 ),
                 "visual_field": lambda: VisualFieldMeasurement(
                     mean_deviation=quantity,
                     **common,
                     evidence=self.evidence(
-                        spans, {"value": "mean_deviation" if quantity else "status"}
+                        spans, {"value": "mean_deviation" if quantity else word_field}
                     ),
                 ),
                 "intraocular_pressure": lambda: IntraocularPressure(
                     pressure=quantity,
                     **common,
-                    evidence=self.evidence(spans, {"value": "pressure" if quantity else "status"}),
+                    evidence=self.evidence(
+                        spans, {"value": "pressure" if quantity else word_field}
+                    ),
                 ),
             }
             if measure in models:
