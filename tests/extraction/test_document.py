@@ -62,3 +62,14 @@ def test_split_clauses() -> None:
 def test_empty_and_whitespace() -> None:
     assert Document.parse("").sentences == []
     assert Document.parse("   \n\n\t").sentences == []
+
+
+def test_overlong_sentences_are_cut_at_blanks() -> None:
+    from caserecord.extraction._document import MAX_SENTENCE
+
+    text = "word " * 2000
+    sentences = Document.parse(text).sentences
+    assert len(sentences) > 1
+    assert all(len(s.text) <= MAX_SENTENCE for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert all(not s.text.startswith(" ") and not s.text.endswith(" ") for s in sentences)

@@ -248,13 +248,28 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+#: Longest sentence handed to the extractors.  Sentences of case narratives
+#: run to a few hundred characters; a "sentence" of megabytes is a table, a
+#: dump or an attack, and cutting it (at a blank where one is near) keeps
+#: every per-sentence rule's cost bounded.
+MAX_SENTENCE = 1200
+
+
 def _push(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+    while start < end:
+        while start < end and text[start].isspace():
+            start += 1
+        stop = end
+        if stop - start > MAX_SENTENCE:
+            limit = start + MAX_SENTENCE
+            blank = text.rfind(" ", limit - MAX_SENTENCE // 4, limit)
+            stop = blank if blank > start else limit
+        piece_end = stop
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > start:
+            spans.append((start, piece_end))
+        start = stop
 
 
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whilst|however)\b|\s+but\s+|:\s+")

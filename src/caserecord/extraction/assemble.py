@@ -447,8 +447,13 @@ class _Builder:
         return self.build_model("measurements", spans, make)
 
     def unmapped(self) -> None:
+        # Mark used characters once; testing each sentence against every used
+        # span was quadratic on long inputs.
+        used = bytearray(len(self.text))
+        for start, end in self.used:
+            used[start:end] = b"\x01" * (end - start)
         for sentence in self.doc.sentences:
-            if any(s < sentence.end and sentence.start < e for s, e in self.used):
+            if any(used[sentence.start : sentence.end]):
                 continue
             if _CLINICAL.search(sentence.text):
                 self.report.add(

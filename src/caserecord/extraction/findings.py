@@ -598,6 +598,10 @@ class _Trigger:
     end: int
 
 
+#: Tokens between a value word and the trigger it may belong to, at most.
+_OWNER_REACH = 30
+
+
 @dataclass
 class _Group:
     """Triggers read together: "stand, sit, walk and squat" share one value."""
@@ -654,6 +658,9 @@ class _Clause:
     label_break: bool  # the clause ends at ":" (it may be a label)
     groups: list[_Group] = field(default_factory=list)
     measure_cues: dict[str, list[_Cue]] = field(default_factory=dict)
+    # The group each value word belongs to, computed once per cue: every group
+    # asks about every cue, and recomputing made long clauses cubic.
+    owners: dict[_Cue, _Group | None] = field(default_factory=dict)
 
     def has(self, label: str) -> bool:
         return any(label in c.classes for c in self.cues)
@@ -1040,6 +1047,11 @@ class _Extractor:
 
     def _owner(self, clause: _Clause, cue: _Cue) -> _Group | None:
         """The group a value word speaks of: the subject before "was", else the nearest."""
+        if cue not in clause.owners:
+            clause.owners[cue] = self._find_owner(clause, cue)
+        return clause.owners[cue]
+
+    def _find_owner(self, clause: _Clause, cue: _Cue) -> _Group | None:
         groups = clause.groups
         tokens = clause.tokens
         before = [g for g in groups if g.last <= cue.first]
@@ -1066,6 +1078,10 @@ class _Extractor:
         best: tuple[int, int] | None = None
         owner = None
         for index, g in enumerate(groups):
+            # A value word far from a trigger does not speak of it; bounding the
+            # reach before looking closer keeps long runs of findings linear.
+            if g.first - cue.last > _OWNER_REACH or cue.first - g.last > _OWNER_REACH:
+                continue
             if g.covers(cue):
                 return None
             if cue.last <= g.first:
