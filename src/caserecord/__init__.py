@@ -8,19 +8,10 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from caserecord.adverse_event import AbsentFinding, AdverseEvent
 from caserecord.codes import Code, CodeSystem
-from caserecord.deid import (
-    DeidentifiedText,
-    IdentifierCategory,
-    Removal,
-    date_shift_for,
-    deidentify,
-    deidentify_text,
-    shift_date,
-)
 from caserecord.diagnosis import Condition
 from caserecord.errors import (
     AmbiguousNotationError,
@@ -59,10 +50,56 @@ from caserecord.tables import cases_frame, to_frame
 from caserecord.timeline import Anchor, CaseTime, PartialDate, Phase, Qualifier, TimeUnit
 from caserecord.vocabulary import Change, Laterality, Severity, Sex, Status
 
-try:
-    __version__ = version("caserecord")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from caserecord.deid import (
+        DeidentifiedText,
+        IdentifierCategory,
+        Removal,
+        date_shift_for,
+        deidentify,
+        deidentify_text,
+        shift_date,
+    )
+
+    __version__: str
+
+# Loaded on first use: de-identification compiles its name and place patterns
+# at import (about 100 ms) and importlib.metadata costs 50 ms; a script that
+# only extracts or validates should not pay for either.
+_DEID_NAMES = frozenset(
+    {
+        "DeidentifiedText",
+        "IdentifierCategory",
+        "Removal",
+        "date_shift_for",
+        "deidentify",
+        "deidentify_text",
+        "shift_date",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEID_NAMES:
+        from caserecord import deid
+
+        value = getattr(deid, name)
+    elif name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("caserecord")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            value = "0.0.0"
+    else:
+        raise AttributeError(f"module 'caserecord' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "AbsentFinding",
