@@ -218,8 +218,14 @@ def _looks_like_heading(line: str) -> bool:
     )
 
 
+_ENDINGS = frozenset(".!?…")
+
+
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    if _ENDINGS.isdisjoint(text[start:end]):  # most list and header lines: one piece
+        _push(text, spans, start, end)
+        return spans
     cursor = start
     for match in _SENTENCE_END.finditer(text, start, end):
         stop = match.end()

@@ -77,10 +77,26 @@ _EYE_MEASURES = frozenset(
         "anterior_segment",
     }
 )
-_CLINICAL = re.compile(
-    r"\b(?:" + "|".join(re.escape(t) for t in load_json("clinical_terms.json")["terms"]) + r")\b",
+_CLINICAL_TERMS = [t.casefold() for t in load_json("clinical_terms.json")["terms"]]
+# Most terms are one word: a set lookup on the sentence's words answers for
+# them, and only a sentence holding the first word of a longer term ("side
+# effect") is searched with the pattern.
+_CLINICAL_WORDS = frozenset(t for t in _CLINICAL_TERMS if " " not in t)
+_CLINICAL_PHRASE_STARTS = frozenset(t.split()[0] for t in _CLINICAL_TERMS if " " in t)
+_CLINICAL_PHRASES = re.compile(
+    r"\b(?:" + "|".join(re.escape(t) for t in _CLINICAL_TERMS if " " in t) + r")\b",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"\w+")
+
+
+def _looks_clinical(sentence: str) -> bool:
+    words = set(_WORD.findall(sentence.casefold()))
+    if not words.isdisjoint(_CLINICAL_WORDS):
+        return True
+    return not words.isdisjoint(_CLINICAL_PHRASE_STARTS) and bool(
+        _CLINICAL_PHRASES.search(sentence)
+    )
 
 
 def build_record(text: str, *, id: str | None = None, doc: Document | None = None) -> CaseRecord:
@@ -457,7 +473,7 @@ class _Builder:
         for sentence in self.doc.sentences:
             if any(used[sentence.start : sentence.end]):
                 continue
-            if _CLINICAL.search(sentence.text):
+            if _looks_clinical(sentence.text):
                 self.report.add(
                     NoteKind.UNMAPPED,
                     "looks clinical but no rule mapped it",

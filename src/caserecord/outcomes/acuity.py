@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from enum import IntEnum, StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final, Literal, NamedTuple, NoReturn, Self
 
@@ -486,6 +487,14 @@ def _from_text(text: str, notation: AcuityNotation | None) -> _State:
     )
 
 
+@lru_cache(maxsize=4096)
+def _from_text_cached(text: str, wanted: AcuityNotation | None) -> _State:
+    # A state is an immutable NamedTuple, so one read serves every caller;
+    # a case series repeats the same few values ("20/200", "HM") many times.
+    # Refusals raise and are not cached.
+    return _from_text(text, wanted)
+
+
 def _read(source: str | float | VisualAcuity, notation: AcuityNotation | str | None) -> _State:
     wanted = _notation_of(notation)
     if isinstance(source, VisualAcuity):
@@ -497,7 +506,7 @@ def _read(source: str | float | VisualAcuity, notation: AcuityNotation | str | N
             "visual acuity must be text, a number with a notation, or a VisualAcuity", source
         )
     if isinstance(source, str):
-        return _from_text(source, wanted)
+        return _from_text_cached(source, wanted)
     try:
         number = float(source)
     except OverflowError:  # an int too large for a float
