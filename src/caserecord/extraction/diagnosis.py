@@ -34,11 +34,14 @@ original text; every pattern is bounded, so a pass is linear in the text.
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from itertools import islice
+from typing import Any, NamedTuple
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
@@ -178,23 +181,39 @@ def _norm(word: str) -> str:
     return _NOT_ALNUM.sub("", _CODE_SUFFIX.sub("", word).lower())
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     start: int
     end: int
     text: str
     norm: str
+    lower: str
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+
+class _WordInfo(dict[str, tuple[str, str]]):
+    """Word -> (norm, lower), shared by every document: words repeat across narratives."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, word: str) -> tuple[str, str]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        info = self[word] = (_norm(word), word.lower())
+        return info
+
+
+_WORD_INFO = _WordInfo()
+_word_info = _WORD_INFO.__getitem__
 
 
 def _tokens(text: str, offset: int = 0) -> list[_Word]:
-    return [
-        _Word(offset + m.start(), offset + m.end(), m.group(), _norm(m.group()))
-        for m in _WORD.finditer(text)
-    ]
+    out: list[_Word] = []
+    append, new, info_of = out.append, tuple.__new__, _WORD_INFO.__getitem__
+    for match in _WORD.finditer(text):
+        word = match.group()
+        norm, lower = info_of(word)
+        start, end = match.span()
+        append(new(_Word, (offset + start, offset + end, word, norm, lower)))
+    return out
 
 
 # -- the vocabulary index -----------------------------------------------------------------
@@ -234,6 +253,8 @@ def _plurals(key: str) -> list[str]:
 
 
 _PHRASES, _ABBREVIATIONS, _LONGEST = _index()
+# Every prefix of a phrase key: a key being built that is none cannot become one.
+_PREFIXES = frozenset(key[:size] for key in _PHRASES for size in range(1, len(key) + 1))
 _HEADS = _set("heads")
 _HEAD_TAGS = {k.lower(): frozenset(v) for k, v in _DATA["head_tags"].items()}
 _STOP = _set("stop_words")
@@ -248,6 +269,13 @@ _SIDED = {**_SIDES, "left-sided": "left", "right-sided": "right"}
 _ARTICLES = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "my"})
 
 # -- patterns around a mention ----------------------------------------------------------------
+#
+# Most patterns below are costly to run (an alternation tried at every
+# position) and rarely match: each has a gate, a cheap test of the words any
+# match must hold (_Needles, _Gate, _INJURY_GATE, _TIME_WORDS...), and runs
+# only where its gate passes.  A gate must stay a superset of its pattern: a
+# word added to a pattern written out here (not read from conditions.json)
+# goes into its gate too.
 
 _ANATOMY = _words(_DATA["anatomy"])
 _POSTMODIFIER = re.compile(
@@ -411,6 +439,118 @@ _MONTHS_PER = {
 
 # Time phrases need a digit or a unit word: other sentences skip the time rules.
 _MAY_HOLD_TIME = re.compile(r"[0-9]|\b(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)\b", _I)
+_DIGIT = re.compile(r"[0-9]")
+_NOT_BLANK = re.compile(r"\S")
+# The words of _MAY_HOLD_TIME: whole runs, between word boundaries.
+_TIME_WORDS = frozenset(
+    {"year", "years", "yr", "yrs", "month", "months", "mo", "mos"}
+    | {"week", "weeks", "wk", "wks", "day", "days"}
+)
+
+
+# What ``re.IGNORECASE`` matches to an ASCII letter beyond the letter's two cases:
+# a text is folded with these before it is searched for a pattern's words.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_RUN = re.compile(r"[a-z0-9]+")
+
+
+def _folded(text: str) -> str:
+    """``text`` lower-cased so that a plain ``in`` finds what an IGNORECASE pattern would.
+
+    Same length as ``text`` (U+0130 is the one character ``lower`` makes two of,
+    and it is translated first).
+    """
+    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+
+
+class _Gate:
+    """The words an IGNORECASE pattern ``\\b(?:phrase|...)\\b`` needs.
+
+    Each ASCII letter or digit run of a phrase (``"is known"``: "is", "known")
+    matches a whole run of ``[a-z0-9]+`` in the folded text, since the pattern
+    puts a word boundary or a blank around it: a sentence whose runs lack every
+    phrase's runs cannot match, and the pattern need not run there.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        runs = [tuple(_RUN.findall(_folded(p))) for p in phrases]
+        self.always = any(not r for r in runs)
+        self.single = frozenset(r[0] for r in runs if len(r) == 1)
+        self.multi: dict[str, list[tuple[str, ...]]] = {}  # first run -> the others
+        for phrase in runs:
+            if len(phrase) > 1:
+                self.multi.setdefault(phrase[0], []).append(phrase[1:])
+        self.firsts = frozenset(self.multi)
+
+    def may_match(self, runs: frozenset[str]) -> bool:
+        if self.always or not self.single.isdisjoint(runs):
+            return True
+        if self.firsts.isdisjoint(runs):
+            return False
+        return any(
+            all(w in runs for w in rest)
+            for first in self.firsts.intersection(runs)
+            for rest in self.multi[first]
+        )
+
+
+class _Needles:
+    """The words any match of an IGNORECASE phrase pattern holds, for a plain ``in`` test.
+
+    A match holds every letter and digit run of one of the phrases (the
+    blanks between words may vary, the runs do not), so a folded text that
+    lacks them all cannot match, whatever stands around it.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        found = {
+            tuple(sorted(set(_RUN.findall(_folded(p))), key=len, reverse=True)) for p in phrases
+        }
+        self.always = () in found
+        self.options = tuple(sorted(found))
+        # The longest run of each phrase, tested first; one that holds another
+        # ("biomarker", "marker") adds nothing to that test.
+        firsts = {runs[0] for runs in self.options if runs}
+        self.firsts = tuple(
+            sorted(f for f in firsts if not any(g != f and g in f for g in firsts))
+        )
+        self.single = all(len(runs) <= 1 for runs in self.options)
+
+    def may_match(self, folded: str) -> bool:
+        if self.always:
+            return True
+        if not any(map(folded.__contains__, self.firsts)):
+            return False
+        if self.single:
+            return True
+        for runs in self.options:
+            for run in runs:
+                if run not in folded:
+                    break
+            else:
+                return True
+        return False
+
+
+_BLOCK_NEEDLES = _Needles(_DATA["context_before_blockers"])
+_FAMILY_NEEDLES = _Needles([*_DATA["family_cues"], "family"])
+_DIAGNOSIS_NEEDLES = _Needles(_DATA["diagnosis_cues"])
+_BORN_NEEDLES = _Needles(["born"])
+_BIRTH_NEEDLES = _Needles(["birth", "congenital"])
+_EXTRA_BOTH_NEEDLES = _Needles(_DATA["extra_both_eyes"])
+_STRONG_NEEDLES = _Needles(_DATA["cause_cues"])
+_FALL_NEEDLES = _Needles(_DATA["fall_verbs"])
+_BACKWARD_NEEDLES = _Needles(_DATA["backward_cause_cues"])
+_INJURY_NEEDLES = _Needles(_DATA["injury_verbs"])
+_RESULT_NEEDLES = _Needles(["as a result"])
+_ONSET_NEEDLES = _Needles(_DATA["onset_cues"])
+_NEGATION_NEEDLES = _Needles(_DATA["negation_cues"])
+_NEGATION_GATE = _Gate(_DATA["negation_cues"])  # runs of the stretch searched, not the sentence
+_GENERIC_GATE = _Gate(_DATA["generic_cues"])
+_CAUSE_HEAD_GATE = _Gate([*_DATA["cause_heads"], *_DATA["fall_verbs"]])  # _CAUSE_HEAD, _FALL
+_TREATMENT_GATE = _Gate(_DATA["treatment_words"])
+_UNIT_GATE = _Gate(["year", "years", "month", "months", "week", "weeks", "day", "days"])
+_SINCE_GATE = _Gate(["since", "from", "at"])
 
 
 class _Context:
@@ -418,11 +558,9 @@ class _Context:
 
     def __init__(self, sentence: Sentence) -> None:
         self.sentence = sentence
+        self._has: dict[_Needles, bool] = {}
         self.text = sentence.text
         self.offset = sentence.start
-        self.refers = _PATIENT_REF.search(self.text) is not None
-        self.generic = not self.refers and _GENERIC_CUE.search(self.text) is not None
-        self.post_treatment = _POST_TREATMENT.search(self.text) is not None
         self.mentions: list[_Found] = []
         self._starts: list[int] = []
         self._ends: dict[int, _Found] = {}
@@ -432,11 +570,60 @@ class _Context:
         self._clause_starts: list[int] = []
         self.onsets: dict[bool, list[TimeMention]] = {}  # see _onset_times
 
+    @cached_property
+    def folded(self) -> str:
+        return _folded(self.text)
+
+    @cached_property
+    def runs(self) -> frozenset[str]:
+        """The ASCII letter and digit runs of the folded text, for the gates."""
+        return frozenset(_RUN.findall(self.folded))
+
+    @cached_property
+    def refers(self) -> bool:
+        return _PATIENT_REF.search(self.text) is not None
+
+    @cached_property
+    def generic(self) -> bool:
+        if not _GENERIC_GATE.may_match(self.runs):
+            return False
+        return not self.refers and _GENERIC_CUE.search(self.text) is not None
+
+    @property
+    def in_story(self) -> bool:
+        """Whether the story reads this sentence: not general talk, not after the treatment."""
+        return not self.generic and not self.post_treatment
+
+    @cached_property
+    def post_treatment(self) -> bool:
+        folded = self.folded
+        if "post" not in folded and "after" not in folded and "following" not in folded:
+            return False
+        return _POST_TREATMENT.search(self.text) is not None
+
+    def has(self, needles: _Needles, start: int = 0, end: int | None = None) -> bool:
+        """Whether ``text[start:end]`` holds the words of one of the phrases of ``needles``."""
+        known = self._has.get(needles)
+        if known is None:
+            known = self._has[needles] = needles.may_match(self.folded)
+        if not known or (end is None and not start):
+            return known  # a stretch holds no more than the whole sentence
+        return needles.may_match(self.folded[start:end])
+
+    @cached_property
+    def onset_cue(self) -> bool:
+        """Whether the sentence tells of an onset ("noticed", "diagnosed", "since")."""
+        if not self.has(_ONSET_NEEDLES):
+            return False
+        return _ONSET_CUE.search(self.text) is not None
+
     @property
     def times(self) -> list[TimeMention]:
         if self._times is None:
             self._times = []
-            if _MAY_HOLD_TIME.search(self.text):
+            if _DIGIT.search(self.text) or (
+                not _TIME_WORDS.isdisjoint(self.runs) and _MAY_HOLD_TIME.search(self.text)
+            ):
                 try:
                     self._times = find_times(self.text, self.offset)
                 except (ValueError, ArithmeticError):  # pragma: no cover - lenient rules
@@ -447,12 +634,27 @@ class _Context:
     def blanked(self) -> str:
         """The text with time phrases blanked: "accident 18 months ago" ends at "accident"."""
         if self._blanked is None:
-            chars = list(self.text)
-            for time in self.times:
-                for position in range(time.start - self.offset, time.end - self.offset):
-                    if not chars[position].isspace():
-                        chars[position] = " "
-            self._blanked = "".join(chars)
+            text, offset = self.text, self.offset
+            spans = sorted((t.start - offset, t.end - offset) for t in self.times)
+            if not spans:
+                self._blanked = text
+            elif spans[0][0] < 0 or max(end for _, end in spans) > len(text):
+                chars = list(text)  # pragma: no cover - times lie in their sentence
+                for start, end in spans:
+                    for position in range(start, end):
+                        if not chars[position].isspace():
+                            chars[position] = " "
+                self._blanked = "".join(chars)
+            else:
+                pieces: list[str] = []
+                cursor = 0
+                for start, end in spans:
+                    begin = max(start, cursor)
+                    if end > begin:
+                        pieces += (text[cursor:begin], _NOT_BLANK.sub(" ", text[begin:end]))
+                        cursor = end
+                pieces.append(text[cursor:])
+                self._blanked = "".join(pieces)
         return self._blanked
 
     def clause(self, position: int) -> Span:
@@ -528,22 +730,162 @@ class _Found:
 def extract_conditions(doc: Document) -> list[ConditionMention]:
     """Every diagnosis of the (first) patient of ``doc``, merged, in order of first mention."""
     patient = doc.memo(extract_patient)
-    limit = first_patient_end(doc)
-    skip = _set("skip_header_keys")
-    contexts = [
-        _Context(s)
+    limit = doc.memo(first_patient_end)
+    skip = _SKIP_HEADERS
+    sentences = [
+        s
         for s in doc.sentences
         if s.start < limit and (s.header_key is None or s.header_key.lower() not in skip)
     ]
+    contexts = _Contexts(sentences)
     found: list[_Found] = []
-    for context in contexts:
-        if not context.generic:
-            title = context.sentence.index == 0
-            found.extend(_sentence_mentions(context, patient, title=title))
+    # Which mentions a sentence holds depends on its words and on whether it is a
+    # diagnosis header's value only: a text known to hold none is not read again.
+    empty: set[tuple[str, bool]] = set()
+    for number, sentence in enumerate(sentences):
+        header = sentence.header_key
+        diagnosis_header = header is not None and header.lower() in _DIAGNOSIS_HEADERS
+        key = (sentence.text, diagnosis_header)
+        if key in empty:
+            continue
+        folded = contexts.folded[number] = _folded(sentence.text)
+        if not _may_mention(sentence.text, folded, diagnosis_header):
+            empty.add(key)
+            continue
+        context = contexts.at(number)
+        if context.generic:
+            empty.add(key)
+            continue
+        mentions = _sentence_mentions(context, patient, title=sentence.index == 0)
+        if not mentions:
+            empty.add(key)
+        found.extend(mentions)
     groups = _merge(found)
     if groups:
-        _story(groups, [c for c in contexts if not c.generic and not c.post_treatment], patient)
+        _story(groups, contexts, patient)
     return [_to_mention(group) for group in groups if _reportable(group)]
+
+
+class _Contexts:
+    """The contexts of the sentences read, each made once and only when asked for."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self._sentences = sentences
+        self._made: dict[int, _Context] = {}
+        self.folded: dict[int, str] = {}  # sentence number -> folded text, where known
+
+    def at(self, number: int) -> _Context:
+        context = self._made.get(number)
+        if context is None:
+            context = self._made[number] = _Context(self._sentences[number])
+            folded = self.folded.get(number)
+            if folded is not None:
+                context.__dict__["folded"] = folded  # the cached property, known already
+        return context
+
+    def __iter__(self) -> Iterator[_Context]:
+        for number in range(len(self._sentences)):
+            yield self.at(number)
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+
+# -- which sentences may hold a mention ----------------------------------------------------
+
+_SKIP_HEADERS = _set("skip_header_keys")
+
+# _INJURY needs one of its verbs ("damaged", "injury to", "severed"...) ...
+_INJURY_GATE = ("damag", "injur", "trauma", "sever", "crush")
+# ... and _DIAGNOSIS_NP "diagnosed" or "diagnosis".
+_DIAGNOSIS_GATE = "diagnos"
+assert all(any(w.lower().startswith(g) for g in _INJURY_GATE) for w in _DATA["injury_verbs"])
+
+
+# What _may_hit knows of each blank-free chunk of text met so far: the norm of its
+# first word if the word opens the chunk, of its last word if the word closes it
+# (a phrase of several words joins these across blanks: between the words of one
+# chunk stands something else, or nothing at all), and whether a hit may lie
+# within it (a phrase, an abbreviation or a head noun alone, or two words
+# with nothing between them that begin a phrase).
+class _Chunks:
+    """One generation of that knowledge; a full one is replaced, never emptied in place
+    (another thread may be reading it)."""
+
+    LIMIT = 20_000  # chunks
+
+    def __init__(self) -> None:
+        self.head: dict[str, str] = {}
+        self.tail: dict[str, str] = {}
+        self.alone: set[str] = set()
+
+    def learn(self, chunk: str) -> None:
+        words = list(_WORD.finditer(chunk))
+        head, tail = _NO_HEAD, _NO_TAIL
+        if words:
+            if words[0].start() == 0:
+                head = _word_info(words[0].group())[0]
+            if words[-1].end() == len(chunk):
+                tail = _word_info(words[-1].group())[0]
+        previous: re.Match[str] | None = None
+        for match in words:
+            word = match.group()
+            norm = _word_info(word)[0]
+            if (
+                word in _ABBREVIATIONS
+                or norm in _PHRASES
+                or norm in _HEADS
+                or norm.rstrip("s") in _HEADS
+                # Words with nothing between them (a word cut at its longest) join too.
+                or (
+                    previous is not None
+                    and previous.end() == match.start()
+                    and _word_info(previous.group())[0] + norm in _PREFIXES
+                )
+            ):
+                self.alone.add(chunk)
+                break
+            previous = match
+        self.tail[chunk] = tail
+        self.head[chunk] = head  # last: a chunk in ``head`` is known in full
+
+
+_NO_HEAD, _NO_TAIL = "\x01", "\x00"  # no key holds these
+_CHUNKS = [_Chunks()]  # the current generation
+
+
+def _may_hit(text: str) -> bool:
+    """Whether :func:`_hits` may find anything in ``text`` (a cheap superset).
+
+    A hit is a word that may be one alone, or a phrase whose first two words,
+    joined by blanks only, make the beginning of a phrase key.
+    """
+    chunks = text.split()
+    if not chunks:
+        return False
+    known = _CHUNKS[0]
+    if len(known.head) >= _Chunks.LIMIT:
+        known = _CHUNKS[0] = _Chunks()
+    distinct = set(chunks)
+    for chunk in distinct.difference(known.head):
+        known.learn(chunk)
+    if not known.alone.isdisjoint(distinct):
+        return True
+    tails = map(known.tail.__getitem__, chunks)
+    heads = map(known.head.__getitem__, islice(chunks, 1, None))
+    return not _PREFIXES.isdisjoint(map(operator.add, tails, heads))
+
+
+def _may_mention(text: str, folded: str, diagnosis_header: bool) -> bool:
+    """Whether :func:`_sentence_mentions` may find a mention in ``text`` (a cheap superset).
+
+    ``folded`` is ``_folded(text)``.
+    """
+    if diagnosis_header and ":" in text:
+        return True
+    if _DIAGNOSIS_GATE in folded or any(map(folded.__contains__, _INJURY_GATE)):
+        return True
+    return _may_hit(text)
 
 
 # -- finding mentions in a sentence ----------------------------------------------------------
@@ -563,18 +905,21 @@ _NONE: frozenset[str] = frozenset()
 def _hits(words: list[_Word], text: str, offset: int) -> Iterator[_Hit]:
     """Vocabulary phrases (longest first), abbreviations and head nouns, left to right."""
     index = 0
+    count = len(words)
     previous: _Hit | None = None
-    while index < len(words):
-        hit = _vocabulary_hit(words, text, offset, index)
+    prefixes, heads, abbreviations = _PREFIXES, _HEADS, _ABBREVIATIONS
+    while index < count:
+        word = words[index]
+        norm = word.norm
+        hit = _vocabulary_hit(words, text, offset, index) if norm in prefixes else None
         if hit is None:
-            word = words[index]
-            sense = _ABBREVIATIONS.get(word.text)
+            sense = abbreviations.get(word.text)
             if sense is not None and _abbreviation_stands(
                 words, text, offset, index, previous=previous, sense=sense
             ):
                 hit = _Hit(index, index, sense, _ENTRIES[sense.entry].tags)
-            elif word.norm in _HEADS or word.norm.rstrip("s") in _HEADS:
-                hit = _Hit(index, index, _Sense(-1, word.lower), _HEAD_TAGS.get(word.norm, _NONE))
+            elif norm in heads or norm.rstrip("s") in heads:
+                hit = _Hit(index, index, _Sense(-1, word.lower), _HEAD_TAGS.get(norm, _NONE))
         if hit is not None:
             yield hit
             previous = hit
@@ -604,15 +949,23 @@ def _joined(text: str, offset: int, left: _Word, right: _Word) -> bool:
 
 
 def _vocabulary_hit(words: list[_Word], text: str, offset: int, index: int) -> _Hit | None:
-    key = ""
-    best: _Hit | None = None
-    for last in range(index, min(len(words), index + _LONGEST)):
-        if last > index and not _joined(text, offset, words[last - 1], words[last]):
+    # A key that is no prefix of any phrase cannot grow into one: stop there.
+    word = words[index]
+    key = word.norm
+    sense = _PHRASES.get(key)
+    best = None if sense is None else _Hit(index, index, sense, _ENTRIES[sense.entry].tags)
+    for last in range(index + 1, min(len(words), index + _LONGEST)):
+        following = words[last]
+        gap = text[word.end - offset : following.start - offset]
+        if len(gap) > 3 or gap.strip() or "\n" in gap:
             break
-        key += words[last].norm
+        key += following.norm
+        if key not in _PREFIXES:
+            break
         sense = _PHRASES.get(key)
         if sense is not None:
             best = _Hit(index, last, sense, _ENTRIES[sense.entry].tags)
+        word = following
     return best
 
 
@@ -838,11 +1191,22 @@ def _rejected(mention: _Found, context: _Context) -> str | None:
     local_start, local_end = mention.start - context.offset, mention.end - context.offset
     before = text[max(0, local_start - 120) : local_start]
     after = text[local_end : local_end + 40]
-    if _BLOCK_BEFORE.search(before) or _BLOCK_AFTER.match(after):
+    if (
+        context.has(_BLOCK_NEEDLES, max(0, local_start - 120), local_start)
+        and _BLOCK_BEFORE.search(before)
+    ) or _BLOCK_AFTER.match(after):
         return "name part"  # "a biomarker of axonal injury", "Diabetic Retinopathy Study"
-    if _NEGATION_BEFORE.search(before) or _NEGATION_AFTER.match(after):
+    if (
+        context.has(_NEGATION_NEEDLES, max(0, local_start - 120), local_start)
+        and _NEGATION_GATE.may_match(
+            frozenset(_RUN.findall(context.folded[max(0, local_start - 120) : local_start]))
+        )
+        and _NEGATION_BEFORE.search(before)
+    ) or _NEGATION_AFTER.match(after):
         return "negated"
-    if _FAMILY_BEFORE.search(before):
+    if context.has(
+        _FAMILY_NEEDLES, max(0, local_start - 120), local_start
+    ) and _FAMILY_BEFORE.search(before):
         return "relative"
     if (
         local_start <= 8
@@ -860,6 +1224,8 @@ def _rejected(mention: _Found, context: _Context) -> str | None:
 
 def _injured_organs(context: _Context) -> Iterator[_Found]:
     """ "damaged his right optic nerve" -> optic nerve injury (right)."""
+    if not context.has(_INJURY_NEEDLES):
+        return
     for match in _INJURY.finditer(context.text):
         start, end = context.offset + match.start(), context.offset + match.end()
         if context.overlaps(start, end):
@@ -925,7 +1291,10 @@ def _attributes(mention: _Found, context: _Context, patient: PatientMention) -> 
     local_start = mention.start - offset
     before = text[max(0, local_start - 80) : local_start]
     header = (context.sentence.header_key or "").lower()
-    if _DIAGNOSIS_BEFORE.search(before) or header in _DIAGNOSIS_HEADERS:
+    if (
+        context.has(_DIAGNOSIS_NEEDLES, max(0, local_start - 80), local_start)
+        and _DIAGNOSIS_BEFORE.search(before)
+    ) or header in _DIAGNOSIS_HEADERS:
         mention.diagnosed = True
     _laterality(mention, context)
     _cause(mention, context)
@@ -933,8 +1302,14 @@ def _attributes(mention: _Found, context: _Context, patient: PatientMention) -> 
     mention.at_birth = bool(
         "birth" in mention.tags
         or "congenital" in mention.modifiers
-        or _BORN_WITH.search(before)  # "born with encephalopathy"
-        or _AT_BIRTH.search(text, start - offset, end - offset)  # "since birth"
+        or (
+            context.has(_BORN_NEEDLES, max(0, local_start - 80), local_start)
+            and _BORN_WITH.search(before)
+        )
+        or (
+            context.has(_BIRTH_NEEDLES, start - offset, end - offset)
+            and _AT_BIRTH.search(text, start - offset, end - offset)
+        )  # "since birth"
     )
     if not mention.at_birth:
         mention.onset = _onset_in_sentence(mention, context, patient)
@@ -962,9 +1337,11 @@ def _laterality(mention: _Found, context: _Context) -> None:
     sides: list[tuple[str, Span]] = []
     if "eye" in mention.tags:
         sides += [(e.laterality, (e.start, e.end)) for e in find_eyes(stretch, start)]
-        sides += [
-            ("both", (start + m.start(), start + m.end())) for m in _EXTRA_BOTH.finditer(stretch)
-        ]
+        if context.has(_EXTRA_BOTH_NEEDLES, start - offset, end - offset):
+            sides += [
+                ("both", (start + m.start(), start + m.end()))
+                for m in _EXTRA_BOTH.finditer(stretch)
+            ]
     else:
         sides += [
             (
@@ -996,6 +1373,12 @@ _SMALL_GAP = re.compile(
     r"which|sustained|diagnosed|had|been|seen|noted|since|birth|childhood)\b){0,60}"
 )
 _CAUSE_PATTERNS = ((_CAUSE_STRONG, False, False), (_CAUSE_WEAK, True, False), (_FALL, True, True))
+# What each needs: its cue words; after a weak cue ("from", "in"), a cause noun.
+_CAUSE_NEEDLES = {
+    _CAUSE_STRONG: _STRONG_NEEDLES,
+    _CAUSE_WEAK: _Needles(_DATA["cause_heads"]),
+    _FALL: _FALL_NEEDLES,
+}
 
 
 def _cause(mention: _Found, context: _Context) -> None:
@@ -1013,6 +1396,15 @@ def _cause(mention: _Found, context: _Context) -> None:
             return
     blanked = context.blanked
     for pattern, weak, fall in _CAUSE_PATTERNS:
+        needles = _CAUSE_NEEDLES[pattern]
+        # The cue lies in the hundred characters after the mention; the cause noun a
+        # weak cue needs may lie further on.
+        if not (
+            context.has(needles)
+            if weak and not fall
+            else context.has(needles, local_end, local_end + 100)
+        ):
+            continue
         for cue in pattern.finditer(blanked, local_end, min(len(text), local_end + 100)):
             if not _SMALL_GAP.fullmatch(blanked, local_end, cue.start()):
                 break
@@ -1021,13 +1413,18 @@ def _cause(mention: _Found, context: _Context) -> None:
                 mention.cause, mention.cause_span = cause
                 return
     # "X, which caused A and left him diagnosed with Y"
-    for cue in _CAUSE_BACKWARD.finditer(text, max(0, local_start - 140), local_start):
+    backward = context.has(_BACKWARD_NEEDLES, max(0, local_start - 140), local_start)
+    for cue in (
+        _CAUSE_BACKWARD.finditer(text, max(0, local_start - 140), local_start) if backward else ()
+    ):
         origin = _cause_before(cue.start(), context, mention)
         if origin is not None:
             mention.cause, mention.cause_span = origin
             return
     # "... and was diagnosed with cerebral palsy as a result": look back.
-    if _AS_A_RESULT.search(text, local_end, min(len(text), local_end + 40)):
+    if context.has(_RESULT_NEEDLES, local_end, local_end + 40) and _AS_A_RESULT.search(
+        text, local_end, min(len(text), local_end + 40)
+    ):
         sources = list(_AS_A_RESULT_SOURCE.finditer(text, max(0, local_start - 200), local_start))
         if sources:
             source = next(
@@ -1152,7 +1549,7 @@ def _onset_in_sentence(
         return None
     starts = [t.start for t in candidates]  # sorted
     best = _adjacent_date(mention, context, candidates, starts)
-    dated = _ONSET_CUE.search(context.text) is not None
+    dated = context.onset_cue
     start, end = context.clause(mention.start)
     low, high = bisect_left(starts, start), bisect_left(starts, end)
     if low == high:
@@ -1196,8 +1593,16 @@ def _onset_times(
         return context.onsets[per_mention]
     text, offset = context.text, context.offset
     times = [t for t in context.times if t.relation in _ONSET_RELATIONS]
-    times += _custom_times(text, offset, patient, per_mention=per_mention)
-    first_treatment = _first_treatment(text, offset, times)
+    runs = context.runs
+    times += _custom_times(text, offset, patient, runs, per_mention=per_mention)
+    if not times:
+        context.onsets[per_mention] = []
+        return context.onsets[per_mention]
+    first_treatment = (
+        _first_treatment(text, offset, times)
+        if _TREATMENT_GATE.may_match(runs)
+        else offset + len(text) + 1
+    )
     kept = [
         time
         for time in times
@@ -1205,7 +1610,7 @@ def _onset_times(
         and time.unit is not TimeUnit.HOUR
         and (time.relation == "date" or _plausible_onset(time))
         and not _near_visit(text, time.end - offset)
-        and (per_mention or time.relation != "date" or _ONSET_CUE.search(text))
+        and (per_mention or time.relation != "date" or context.onset_cue)
     ]
     context.onsets[per_mention] = sorted(kept, key=lambda t: t.start)
     return context.onsets[per_mention]
@@ -1239,11 +1644,12 @@ def _near_visit(text: str, end: int) -> bool:
 
 
 def _custom_times(
-    text: str, offset: int, patient: PatientMention, *, per_mention: bool
+    text: str, offset: int, patient: PatientMention, runs: frozenset[str], *, per_mention: bool
 ) -> list[TimeMention]:
     """ "Ten years of polyuria" (a duration); "since she was 5 months old" (age then)."""
     found: list[TimeMention] = []
-    for anchor in _UNIT_OF.finditer(text):
+    units_of = "of" in runs and _UNIT_GATE.may_match(runs)
+    for anchor in _UNIT_OF.finditer(text) if units_of else ():
         number = _NUMBER_BEFORE.search(text, max(0, anchor.start() - 40), anchor.start())
         value = parse_number(number.group("num")) if number else None
         if number and value:
@@ -1258,7 +1664,7 @@ def _custom_times(
                     rule="n_units_of",
                 )
             )
-    if patient.age_value is None:
+    if patient.age_value is None or not _SINCE_GATE.may_match(runs):
         return found
     age_unit = _UNITS.get((patient.age_unit or "year")[0], TimeUnit.YEAR)
     for match in _SINCE_AGE.finditer(text):
@@ -1360,13 +1766,15 @@ def _merge(found: list[_Found]) -> list[_Group]:
     return list(groups.values())
 
 
-def _story(groups: list[_Group], contexts: list[_Context], patient: PatientMention) -> None:
+def _story(groups: list[_Group], contexts: Iterable[_Context], patient: PatientMention) -> None:
     """Fill what a condition's own sentence left open from the rest of the story.
 
     An eye disease without a side takes the eye the story speaks of first;
     the main condition takes the first cause and onset of the story; an
     injury, fracture or bleed takes the first accident; a hereditary
-    disease the mutation found.
+    disease the mutation found.  ``contexts`` are all the sentences read:
+    the story skips those that are not :attr:`_Context.in_story`, asking
+    only of a sentence that has something to give (the question costs more).
     """
     eye_side = (
         _story_eye(contexts)
@@ -1399,7 +1807,7 @@ def _story(groups: list[_Group], contexts: list[_Context], patient: PatientMenti
     if primary is not None and primary.onset is None and not primary.at_birth:
         for context in contexts:
             times = _onset_times(context, patient, per_mention=False)
-            if times:
+            if times and context.in_story:
                 primary.onset = times[0]
                 break
 
@@ -1416,16 +1824,17 @@ def _primary(groups: list[_Group]) -> _Group | None:
     return candidates[0] if candidates else None
 
 
-def _story_eye(contexts: list[_Context]) -> tuple[str, Span] | None:
+def _story_eye(contexts: Iterable[_Context]) -> tuple[str, Span] | None:
     """The eye of the first sentence that names one: "20/800 OD and 20/4000 OS" is both."""
     for context in contexts:
         sides = [(e.laterality, (e.start, e.end)) for e in find_eyes(context.text, context.offset)]
-        sides += [
-            ("both", (context.offset + m.start(), context.offset + m.end()))
-            for m in _EXTRA_BOTH.finditer(context.text)
-        ]
+        if context.has(_EXTRA_BOTH_NEEDLES):
+            sides += [
+                ("both", (context.offset + m.start(), context.offset + m.end()))
+                for m in _EXTRA_BOTH.finditer(context.text)
+            ]
         side = _combine(s for s, _ in sides)
-        if side is not None:
+        if side is not None and context.in_story:
             return side, min(span for _, span in sides)
     return None
 
@@ -1433,7 +1842,7 @@ def _story_eye(contexts: list[_Context]) -> tuple[str, Span] | None:
 class _StoryCauses:
     """The causes the story states, in order, read only as far as needed."""
 
-    def __init__(self, contexts: list[_Context]) -> None:
+    def __init__(self, contexts: Iterable[_Context]) -> None:
         self._contexts = iter(contexts)
         self._seen: list[tuple[str, Span, bool, str | None]] = []
 
@@ -1444,7 +1853,9 @@ class _StoryCauses:
                 context = next(self._contexts, None)
                 if context is None:
                     return
-                self._seen.extend(_causes_in(context))
+                causes = _causes_in(context)
+                if causes and context.in_story:
+                    self._seen.extend(causes)
             yield self._seen[index]
             index += 1
 
@@ -1452,22 +1863,27 @@ class _StoryCauses:
 def _causes_in(context: _Context) -> list[tuple[str, Span, bool, str | None]]:
     """Causes a sentence states: (phrase, span, traumatic?, key of a condition named)."""
     text = context.text
+    if not context.mentions and not _CAUSE_HEAD_GATE.may_match(context.runs):
+        return []
     if not (context.mentions or _CAUSE_HEAD.search(text) or _FALL.search(text)):
         return []
     named = {m.name: m.key for m in context.mentions}
     candidates: list[tuple[int, tuple[str, Span]]] = []
     for pattern, weak, fall in _CAUSE_PATTERNS:
+        if not context.has(_CAUSE_NEEDLES[pattern]):
+            continue
         for cue in pattern.finditer(context.blanked):
             cause = _cause_phrase(cue, context, None, weak=weak, fall=fall)
             if cause is None:
                 continue
             if cause[0] in named or fall or _CAUSE_HEAD.search(cause[0]):
                 candidates.append((cue.start(), cause))
-    for cue in _CAUSE_BACKWARD.finditer(text):
+    for cue in _CAUSE_BACKWARD.finditer(text) if context.has(_BACKWARD_NEEDLES) else ():
         origin = _cause_before(cue.start(), context, None)
         if origin is not None:
             candidates.append((cue.start(), origin))
-    for cue in _INJURY.finditer(text):  # "the blast damaged her optic nerve"
+    injuries = _INJURY.finditer(text) if context.has(_INJURY_NEEDLES) else ()
+    for cue in injuries:  # "the blast damaged her optic nerve"
         origin = _cause_before(cue.start(), context, None)
         if origin is not None:
             candidates.append((cue.start(), origin))
@@ -1483,11 +1899,11 @@ _MUTATION_TAIL = re.compile(r"\s(?:in|which|and|that|was|were|with|on|at)\b", _I
 _MUTATION_WORD = re.compile(r"mutat(?:ion|ions|ed)\b", _I)
 
 
-def _mutation(contexts: list[_Context]) -> tuple[str, Span] | None:
+def _mutation(contexts: Iterable[_Context]) -> tuple[str, Span] | None:
     """ "DNA analysis revealed a mtDNA 11778G>A mutation" -> the mutation phrase."""
     for context in contexts:
         match = _MUTATION.search(context.text) if _MUTATION_WORD.search(context.text) else None
-        if match is None:
+        if match is None or not context.in_story:
             continue
         what, start = match.group("what"), match.start("what")
         for verb in _MUTATION_VERB.finditer(what):  # the verb nearest the mutation
