@@ -28,16 +28,25 @@ can").  Visual acuity values belong to :mod:`caserecord.extraction.acuity`.
 Phrases are matched on word tokens, not with backtracking regular
 expressions, and every pattern is bounded, so the work is linear in the
 length of the text.
+
+Most sentences say nothing this module reads, so the text is first searched
+once for trigger words and lab units, and only the sentences that have some
+(or sit under a heading or label naming a measure) are read.  Per-clause
+results that every group asks for (quantities, eyes, the owner of each value
+word) are computed once.  Sight statements ("vision") in a story with acuity
+values are dropped in the end, so their findings are made only where they can
+change another finding.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from caserecord._units import UNITS
 from caserecord.extraction._data import load_json
@@ -91,6 +100,8 @@ _WORD_LISTS = (
     "lab_general",
 )
 _SNAKE = re.compile(r"[a-z][a-z0-9_]*")
+#: Entries at most in a per-word cache (one text of odd words cannot fill memory).
+_CACHE_LIMIT = 100_000
 _GAP = "~"
 _BODY_SLOT = "{body}"
 _MAX_GAP = 3
@@ -127,6 +138,21 @@ class Measure:
     label_only: bool = False  # its triggers only name a "Key:" label
 
 
+_Entry = tuple[tuple[str, ...], frozenset[str], "frozenset[str] | tuple[()] | None"]
+
+
+def _second_forms(words: tuple[str, ...]) -> frozenset[str] | tuple[()] | None:
+    """What the second token of a phrase may read (see ``_fits``)."""
+    if len(words) == 1:
+        return None
+    second = words[1]
+    if second in (_GAP, _BODY_SLOT):
+        return ()
+    if len(words) == 2:  # the last word may take a plural or a verb "s"
+        return frozenset({second, second + "s", second + "es"})
+    return frozenset({second})
+
+
 class _PhraseIndex:
     """Phrases of words, looked up by their first word and matched on tokens.
 
@@ -149,21 +175,55 @@ class _PhraseIndex:
         self.by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
         for words, labels in merged.items():
             self.by_first.setdefault(words[0], []).append((words, labels))
+        # token text -> the phrases whose first word it is (see ``starting``)
+        self._starting: dict[str, list[_Entry]] = {}
+
+    def starting(self, text: str) -> list[_Entry]:
+        """The phrases whose first word fits a token ``text``, in the order tried.
+
+        The word as written comes first, so an exact phrase wins over an
+        inflected one ("pupils" is "pupil" + "s").  Each comes with the texts
+        its second token may have (None for a phrase of one word, () when any
+        may do and ``_match`` decides).
+        """
+        found = self._starting.get(text)
+        if found is None:
+            found = [
+                (words, labels, _second_forms(words))
+                for key in dict.fromkeys((text, text[:-1], text[:-2]))
+                for words, labels in self.by_first.get(key, ())
+                if text == words[0] or text == words[0] + "s" or text == words[0] + "es"
+            ]
+            if len(self._starting) < _CACHE_LIMIT:
+                self._starting[text] = found
+        return found
 
     def find(
         self, tokens: Sequence[_Token], body: frozenset[str], gap: frozenset[str]
     ) -> list[_Match]:
         """Every match (overlapping ones included), in text order."""
         found: list[_Match] = []
+        starting = self._starting
         for i, token in enumerate(tokens):
             if not token.word:
                 continue
-            # the word as written first, so an exact phrase wins over an inflected one
-            for key in dict.fromkeys((token.text, token.text[:-1], token.text[:-2])):
-                for words, labels in self.by_first.get(key, ()):
-                    end = _match(words, tokens, i, body, gap)
-                    if end > i:
-                        found.append(_Match(i, end, labels, words))
+            entries = starting.get(token.text)
+            if entries is None:
+                entries = self.starting(token.text)
+            for words, labels, forms in entries:
+                if forms is None:  # the first word fits: the phrase is matched
+                    found.append(_Match(i, i + 1, labels, words))
+                    continue
+                if forms:
+                    # most phrases fail on their second word: look at it first
+                    if i + 1 >= len(tokens):
+                        continue
+                    following = tokens[i + 1]
+                    if not following.word or following.text not in forms:
+                        continue
+                end = _match(words, tokens, i, body, gap)
+                if end > i:
+                    found.append(_Match(i, end, labels, words))
         return found
 
 
@@ -180,6 +240,7 @@ class FindingVocabulary:
     both_eye_triggers: frozenset[tuple[str, ...]]
     eye_phrases: tuple[tuple[re.Pattern[str], str], ...]  # one pattern per side
     units: Mapping[str, str]  # spelling (lower case) -> canonical symbol
+    eye_words: frozenset[str]  # the first words of the eye phrases
 
     @cached_property
     def single(self) -> Mapping[str, frozenset[str]]:
@@ -295,6 +356,11 @@ def validate_vocabulary(data: object, *, source: str = _SOURCE) -> FindingVocabu
         both_eye_triggers=both,
         eye_phrases=eye_phrases,
         units=units,
+        eye_words=frozenset(
+            p.split()[0]
+            for side, ps in eye_raw.items()
+            for p in _phrases(ps, f"eye_phrases.{side}", fail)
+        ),
     )
 
 
@@ -430,8 +496,7 @@ _JOINERS = frozenset("-‐‑")  # hyphens join words: "blood-glucose" reads "bl
 _BRACKETED = re.compile(r"\([^()\n]{0,200}\)|\[[^\[\]\n]{0,200}\]")
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: made in C (_new_token), read by index in C
     text: str  # normalised: lower case, straight apostrophe, no possessive 's
     start: int  # absolute offsets
     end: int
@@ -439,7 +504,10 @@ class _Token:
     bracketed: bool = False  # inside "(...)": an abbreviation, a figure, a reference
 
 
-@dataclass(frozen=True, slots=True)
+_new_token: Callable[[type[_Token], tuple[str, int, int, bool, bool]], _Token] = tuple.__new__
+
+
+@dataclass(slots=True, unsafe_hash=True)  # never changed; not frozen, as that is slow to make
 class _Match:
     first: int  # token indexes [first, last)
     last: int
@@ -452,19 +520,43 @@ class _Match:
 
 
 def _tokens(text: str, offset: int, bracketed: Sequence[Span]) -> list[_Token]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        raw = m.group()
-        if raw in _JOINERS:
+    out: list[_Token] = []
+    append = out.append
+    normal = _NORMAL
+    find = text.find
+    position = 0
+    # A token starts at the first place its text is found after the previous
+    # one: only blanks and "_", which start no token, lie between them.
+    for raw in _TOKEN.findall(text):
+        start = find(raw, position)
+        position = start + len(raw)
+        known = normal.get(raw)
+        if known is None:
+            known = _normal(raw)
+            if len(normal) < _CACHE_LIMIT:
+                normal[raw] = known
+        norm, word = known
+        if norm is None:
             continue
-        start = offset + m.start()
-        word = raw[0].isalnum()
-        norm = raw.lower().replace("’", "'")
-        if word and norm.endswith("'s"):
-            norm = norm[:-2]
-        inside = any(s < start and offset + m.end() < e for s, e in bracketed)
-        out.append(_Token(norm, start, offset + m.end(), word, inside))
+        start += offset
+        end = position + offset
+        inside = bool(bracketed) and any(s < start and end < e for s, e in bracketed)
+        append(_new_token(_Token, (norm, start, end, word, inside)))
     return out
+
+
+#: raw token -> (normalised text or None for a joiner, is a word)
+_NORMAL: dict[str, tuple[str | None, bool]] = {}
+
+
+def _normal(raw: str) -> tuple[str | None, bool]:
+    if raw in _JOINERS:
+        return None, False
+    word = raw[0].isalnum()
+    norm = raw.lower().replace("’", "'")
+    if word and norm.endswith("'s"):
+        norm = norm[:-2]
+    return norm, word
 
 
 def _match(
@@ -510,11 +602,17 @@ def _fits(word: str, token: str, inflected: bool, body: frozenset[str]) -> bool:
 
 def _longest(matches: Iterable[_Match]) -> list[_Match]:
     """Non-overlapping matches, preferring the longer, then the earlier."""
+    # The chosen do not overlap: kept in text order, the only one that may
+    # overlap a match is the last chosen one starting before the match ends.
     chosen: list[_Match] = []
+    firsts: list[int] = []
     for m in sorted(matches, key=lambda m: (m.first - m.last, m.first)):
-        if all(m.last <= c.first or m.first >= c.last for c in chosen):
-            chosen.append(m)
-    return sorted(chosen, key=lambda m: m.first)
+        k = bisect_left(firsts, m.last)
+        if k and chosen[k - 1].last > m.first:
+            continue
+        chosen.insert(k, m)
+        firsts.insert(k, m.first)
+    return chosen
 
 
 _VOCAB = validate_vocabulary(load_json(_SOURCE))
@@ -579,7 +677,7 @@ _CLAUSE_BREAK = re.compile(
 # -- the pieces of a sentence ------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # never changed; not frozen, as that is slow to make
 class _Cue:
     first: int
     last: int
@@ -588,7 +686,7 @@ class _Cue:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # never changed; not frozen, as that is slow to make
 class _Trigger:
     measure: str
     phrase: str
@@ -597,6 +695,13 @@ class _Trigger:
     start: int
     end: int
 
+
+#: The classes of the cues a group's values are read from (_worded and the
+#: functions it calls filter its cues by these).
+_READ_CLASSES = _VALUE_CLASSES | {"restrictions", "negated_restrictions", "support", "ability"}
+
+_VISION = frozenset({"vision"})
+_UNIT_HEADS: dict[str, frozenset[str]] = {}  # measure -> first words of its units' spellings
 
 #: Tokens between a value word and the trigger it may belong to, at most.
 _OWNER_REACH = 30
@@ -609,6 +714,7 @@ class _Group:
     triggers: list[_Trigger]
     scope_first: int = 0  # token range whose words may give its value
     scope_last: int = 0
+    settled: list[str] | None = None  # ``measures`` once no trigger joins any more
 
     @property
     def first(self) -> int:
@@ -628,6 +734,8 @@ class _Group:
 
     @property
     def measures(self) -> list[str]:
+        if self.settled is not None:
+            return self.settled
         return list(dict.fromkeys(t.measure for t in self.triggers))
 
     @property
@@ -660,10 +768,36 @@ class _Clause:
     measure_cues: dict[str, list[_Cue]] = field(default_factory=dict)
     # The group each value word belongs to, computed once per cue: every group
     # asks about every cue, and recomputing made long clauses cubic.
-    owners: dict[_Cue, _Group | None] = field(default_factory=dict)
+    # Keyed by the cue's id: the cues asked about live in the clause (``cues``,
+    # ``measure_cues``), and equal cues have the same owner anyway.
+    owners: dict[int, _Group | None] = field(default_factory=dict)
+    # Per-clause results every group asks for again (see _Extractor).
+    quantities: list[_Quantity] | None = None
+    eyes: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
+    values: tuple[list[int], list[int]] | None = None  # sorted starts, sorted ends
+    starts: list[int] | None = None  # token starts
+    summary: str | None = None  # _detail
+    owned: dict[int, list[_Cue]] | None = None  # id of a group -> the cues it owns
+    otherwise: list[int] | None = None  # indexes of the tokens "otherwise"
+    trigger_matches: list[_Match] | None = None  # vocab.triggers.find of the tokens
+    # first and last tokens of the groups, when each group ends before the next
+    bounds: tuple[list[int], list[int]] | None = None
+    ordered: bool = False
+    labels: frozenset[str] | None = None  # the classes of all cues
+    negators: list[_Cue] | None = None  # the cues that are negators
+    eye_words: bool | None = None  # "eye", "OD", "OS" or "OU" in the text
+    lowered: str | None = None  # text.lower()
+
+    def token_at(self, position: int) -> int:
+        """Index of the first token starting at or after ``position``."""
+        if self.starts is None:
+            self.starts = [t.start for t in self.tokens]
+        return bisect_left(self.starts, position)
 
     def has(self, label: str) -> bool:
-        return any(label in c.classes for c in self.cues)
+        if self.labels is None:
+            self.labels = frozenset().union(*(c.classes for c in self.cues))
+        return label in self.labels
 
 
 @dataclass
@@ -706,7 +840,12 @@ class _Extractor:
         self.single = vocab.single
         self.body = vocab.words["body_parts"]
         self.gap = vocab.words["gap_words"]
-        self.default_eye = self._story_eye()
+        self._acuity: bool | None = None  # _has_acuity_values, once asked
+
+    @cached_property
+    def default_eye(self) -> str | None:
+        """The story's eye, worked out only when a finding needs it."""
+        return self._story_eye()
 
     def words(self, label: str) -> frozenset[str]:
         return self.single.get(label, frozenset())
@@ -715,30 +854,158 @@ class _Extractor:
     def run(self) -> list[FindingMention]:
         found: list[FindingMention] = []
         topic: tuple[str, int] | None = None  # (measure, line) of an inline label
-        headings = [self._heading_measure(section.heading) for section in self.doc.sections]
-        for sentence in self.doc.sentences:
+        headings = [
+            self._heading_measure(section.heading)
+            if _TRIGGER_GATE.search(section.heading.lower())
+            else None
+            for section in self.doc.sections
+        ]
+        sentences = self.doc.sentences
+        wanted, labs = self._candidates(headings)
+        index = wanted[0] if wanted else len(sentences)
+        position = 1  # next entry of ``wanted``
+        while index < len(sentences):
+            sentence = sentences[index]
             if topic is not None and topic[1] != sentence.line:
                 topic = None
-            if self._is_title(sentence):
-                continue
-            heading = headings[sentence.section] if sentence.section is not None else None
-            drafts, topic = self._sentence(sentence, topic, heading)
-            found += [_mention(d, sentence) for d in _tidy(drafts)]
+            if not self._is_title(sentence):
+                heading = headings[sentence.section] if sentence.section is not None else None
+                drafts, topic = self._sentence(sentence, topic, heading, lab=index in labs)
+                found += [_mention(d, sentence) for d in _tidy(drafts)]
+            # A sentence that can say nothing (no trigger, no lab value, no
+            # heading or label to speak of) is skipped: it would give no draft
+            # and leave the label as it is.
+            while position < len(wanted) and wanted[position] <= index:
+                position += 1
+            following = wanted[position] if position < len(wanted) else len(sentences)
+            if (
+                topic is not None
+                and index + 1 < len(sentences)
+                and sentences[index + 1].line == topic[1]
+            ):
+                following = index + 1
+            index = following
         if any(m.measure == "vision" for m in found) and self._has_acuity_values():
             # Vague sight statements in a story that reports acuity values mostly
             # restate those values at other times; the values are the record.
             found = [m for m in found if m.measure != "vision"]
         return found
 
+    def _candidates(self, headings: list[str | None]) -> tuple[list[int], set[int]]:
+        """Indexes of the sentences that may give a finding, in order, and of those
+        that may hold a laboratory value.
+
+        A finding needs a trigger word, a laboratory unit, or a heading or label
+        naming a measure (a label's sentences are added by ``run``).  The checks
+        are a superset of what the rules match, run once over the lower-cased
+        text: a trigger phrase's first word as a whole token (as a substring where
+        tokens may be cut inside a word), a lab unit's opening letters.
+        """
+        sentences = self.doc.sentences
+        text = self.doc.text
+        lowered = text.lower()
+        if len(lowered) != len(text):  # offsets would not line up: look at all
+            every = list(range(len(sentences)))
+            return every, set(every)
+        starts = [s.start for s in sentences]
+
+        def hits(gate: re.Pattern[str], group: int) -> set[int]:
+            """The sentences in which ``gate`` matches (from ``group``'s start)."""
+            found: set[int] = set()
+            position = 0
+            while (m := gate.search(lowered, position)) is not None:
+                at = m.start(group)
+                k = bisect_right(starts, at) - 1
+                if k >= 0 and at < sentences[k].end:
+                    found.add(k)
+                    position = max(sentences[k].end - 1, at)  # on to the next sentence
+                else:
+                    position = at
+                position = max(position, m.start() + 1)
+            return found
+
+        labs = hits(_LAB_GATE, 0)
+        if _LONG_RUN.search(text) is None and _LONG_HEAD.match(text) is None:
+            # No word is longer than a token and no sentence was cut inside a
+            # word: a trigger word can be read as a whole token of the text.
+            triggered = hits(_TRIGGER_WORD, 1)
+            if sentences and _TRIGGER_HEAD.match(lowered, 0, sentences[0].end):
+                triggered.add(0)
+        else:
+            triggered = hits(_TRIGGER_GATE, 0)
+        wanted = triggered | labs
+        sections = {i for i, h in enumerate(headings) if h is not None}
+        if sections:
+            wanted.update(i for i, s in enumerate(sentences) if s.section in sections)
+        return sorted(wanted), labs
+
     def _story_eye(self) -> str | None:
         """The eye a story is about when a finding does not say (FORMAT.md convention)."""
         sides = {e.laterality for e in find_eyes(self.doc.text)}
         for pattern, side in self.vocab.eye_phrases:
-            if pattern.search(self.doc.text):
+            if "both" in sides or {"right", "left"} <= sides:
+                break  # the answer is known: more sides change nothing
+            if side not in sides and pattern.search(self.doc.text):
                 sides.add(side)
         if "both" in sides or {"right", "left"} <= sides:
             return "both"
         return next(iter(sides), None)
+
+    def _read(self, sentence: Sentence, *, bare: bool) -> tuple[list[_Token], list[_Match]] | None:
+        """The tokens and trigger matches of a sentence, or None when it gives
+        nothing for sure (``bare``: no label, heading or lab unit to speak of)."""
+        masked = [
+            (sentence.start + m.start(), sentence.start + m.end())
+            for m in _BRACKETED.finditer(sentence.text)
+        ]
+        tokens = _tokens(sentence.text, sentence.start, masked)
+        # A clause is a run of the sentence's tokens, and a phrase read in it
+        # reads the same in the sentence: a clause's triggers are the sentence's
+        # that lie inside it.
+        triggers = self.vocab.triggers.find(tokens, self.body, self.gap)
+        if bare:
+            if not triggers:
+                return None  # no trigger, label or lab unit: no rule gives a finding
+            if all(m.labels == _VISION for m in triggers) and self._silent(sentence):
+                return None  # only sight statements, all dropped (see _silent)
+        return tokens, triggers
+
+    def _silent(self, sentence: Sentence) -> bool:
+        """Can a sentence whose every trigger is a sight statement be skipped?
+
+        With no label, heading or lab unit it gives "vision" findings only, and
+        those are dropped in a story with acuity values (see ``run``); the label
+        it may set ("Vision: ...") matters only to a later sentence of its line.
+        """
+        following = sentence.index + 1
+        sentences = self.doc.sentences
+        last_on_line = following >= len(sentences) or sentences[following].line != sentence.line
+        return (":" not in sentence.text or last_on_line) and self._unseen(
+            self.vocab.measures["vision"]
+        )
+
+    def _dropped(self, clause: _Clause, group: _Group) -> bool:
+        """Would all of a group's findings be dropped (see ``run``)?
+
+        Then they need not be made: other groups' findings do not depend on
+        them, only a heading's does (whether a finding came before it), so the
+        caller asks only without one.  Groups that overlap keep the slow path.
+        """
+        if any(m != "vision" for m in group.measures):
+            return False
+        if clause.bounds is None:
+            _order(clause)
+        return clause.ordered and self._unseen(self.vocab.measures["vision"])
+
+    def _unseen(self, measure: Measure) -> bool:
+        """Will this measure's findings be dropped (see ``run``)?  Then their eye
+        need not be placed.  A sight statement's drafts still count in their
+        sentence (one at least stands for each valued group), so they are made."""
+        if measure.name != "vision":
+            return False
+        if self._acuity is None:
+            self._acuity = self._has_acuity_values()
+        return self._acuity
 
     def _has_acuity_values(self) -> bool:
         try:
@@ -766,9 +1033,17 @@ class _Extractor:
 
     # -- sentence level -----------------------------------------------------------
     def _sentence(
-        self, sentence: Sentence, topic: tuple[str, int] | None, heading: str | None = None
+        self,
+        sentence: Sentence,
+        topic: tuple[str, int] | None,
+        heading: str | None = None,
+        *,
+        lab: bool = True,
     ) -> tuple[list[_Draft], tuple[str, int] | None]:
-        clauses = self._clauses(sentence)
+        read = self._read(sentence, bare=topic is None and heading is None and not lab)
+        if read is None:
+            return [], topic
+        clauses = self._clauses(sentence, *read)
         if any(c.has("generic") for c in clauses):
             return [], topic  # "many patients", "your child": not this patient
         has_now = any(c.has("now") for c in clauses)
@@ -793,6 +1068,8 @@ class _Extractor:
             if groups:
                 hint = self._clause_hint(clause, has_now)
                 for group in groups:
+                    if heading is None and self._dropped(clause, group):
+                        continue
                     for draft in self._group_findings(clause, group):
                         draft.time_hint = draft.time_hint or hint
                         draft.timed = timed
@@ -808,8 +1085,9 @@ class _Extractor:
                 extra = self._topic(clause, heading, header=True)  # a bullet under "Walking:"
             else:
                 extra = []
-            claimed = {d.spans.get("value") for d in drafts + extra}
-            extra += self._generic_labs(clause, claimed)
+            if lab:  # else the sentence has no laboratory unit
+                claimed = {d.spans.get("value") for d in drafts + extra}
+                extra += self._generic_labs(clause, claimed)
             for draft in extra:
                 draft.clause = number
             drafts += extra
@@ -822,12 +1100,17 @@ class _Extractor:
                 draft.position = min(now, key=lambda c: abs(c.start - draft.position)).start
         return drafts, topic
 
-    def _clauses(self, sentence: Sentence) -> list[_Clause]:
+    def _clauses(
+        self, sentence: Sentence, every: list[_Token], triggers: list[_Match]
+    ) -> list[_Clause]:
+        """The clauses of a sentence; ``every`` holds the tokens of the whole sentence.
+
+        No token crosses a clause break (breaks begin and end at blanks or at a
+        mark that is a token of its own), so a clause's tokens are the sentence's
+        tokens inside it, as tokenising the clause alone would give them.
+        """
         text = sentence.text
-        masked = [
-            (sentence.start + m.start(), sentence.start + m.end())
-            for m in _BRACKETED.finditer(text)
-        ]
+        token_starts = [t.start for t in every]
         spans: list[list[Any]] = []
         cursor = 0
         for m in _CLAUSE_BREAK.finditer(text):
@@ -855,17 +1138,23 @@ class _Extractor:
                 end -= 1
             if end <= start:
                 continue
-            tokens = _tokens(text[start:end], sentence.start + start, masked)
-            clauses.append(
-                _Clause(
-                    sentence.start + start,
-                    sentence.start + end,
-                    text[start:end],
-                    tokens,
-                    self._cues(tokens),
-                    label,
-                )
+            lo = bisect_left(token_starts, sentence.start + start)
+            hi = bisect_left(token_starts, sentence.start + end)
+            tokens = every[lo:hi]
+            clause = _Clause(
+                sentence.start + start,
+                sentence.start + end,
+                text[start:end],
+                tokens,
+                self._cues(tokens),
+                label,
             )
+            clause.trigger_matches = [
+                _Match(m.first - lo, m.last - lo, m.labels, m.words)
+                for m in triggers
+                if lo <= m.first and m.last <= hi
+            ]
+            clauses.append(clause)
         return clauses
 
     def _cues(self, tokens: list[_Token]) -> list[_Cue]:
@@ -939,7 +1228,11 @@ class _Extractor:
     # -- triggers and groups ------------------------------------------------------
     def _triggers(self, clause: _Clause) -> list[_Trigger]:
         tokens = clause.tokens
-        found = _longest(self.vocab.triggers.find(tokens, self.body, self.gap))
+        if clause.trigger_matches is None:
+            clause.trigger_matches = self.vocab.triggers.find(tokens, self.body, self.gap)
+        if not clause.trigger_matches:
+            return []
+        found = _longest(clause.trigger_matches)
         excluded = self.vocab.exclusions.find(tokens, self.body, self.gap)
         kept: list[_Match] = []
         for m in found:
@@ -1009,6 +1302,7 @@ class _Extractor:
                     continue
             groups.append(_Group([trigger]))
         for i, g in enumerate(groups):
+            g.settled = g.measures
             g.scope_first = groups[i - 1].last if i else 0
             g.scope_last = groups[i + 1].first if i + 1 < len(groups) else len(tokens)
         return groups
@@ -1047,11 +1341,16 @@ class _Extractor:
 
     def _owner(self, clause: _Clause, cue: _Cue) -> _Group | None:
         """The group a value word speaks of: the subject before "was", else the nearest."""
-        if cue not in clause.owners:
-            clause.owners[cue] = self._find_owner(clause, cue)
-        return clause.owners[cue]
+        key = id(cue)
+        if key not in clause.owners:
+            clause.owners[key] = self._find_owner(clause, cue)
+        return clause.owners[key]
 
     def _find_owner(self, clause: _Clause, cue: _Cue) -> _Group | None:
+        if clause.bounds is None:
+            _order(clause)
+        if clause.ordered and clause.bounds is not None:
+            return self._find_owner_ordered(clause, cue, *clause.bounds)
         groups = clause.groups
         tokens = clause.tokens
         before = [g for g in groups if g.last <= cue.first]
@@ -1098,8 +1397,62 @@ class _Extractor:
                 best, owner = (distance, index), g
         return owner
 
+    def _find_owner_ordered(
+        self, clause: _Clause, cue: _Cue, firsts: list[int], lasts: list[int]
+    ) -> _Group | None:
+        """``_find_owner`` for groups in text order that do not overlap: the groups
+        before and after a cue, and those within reach, are runs of the list."""
+        groups = clause.groups
+        tokens = clause.tokens
+        previous = bisect_right(lasts, cue.first)  # groups[:previous] end before the cue
+        copulas = self.words("copulas")
+        start = lasts[previous - 1] if previous else 0
+        if any(t.text in copulas for t in tokens[max(start, cue.first - 2) : cue.first]):
+            if previous:
+                return groups[previous - 1]
+            following = bisect_left(firsts, cue.last)  # groups[following:] start after it
+            if (
+                following < len(groups)
+                and firsts[following] - cue.last <= 3
+                and all(
+                    t.word and t.text not in _CONJUNCTIONS
+                    for t in tokens[cue.last : firsts[following]]
+                )
+            ):
+                return groups[following]
+            return None
+        best: tuple[int, int] | None = None
+        owner = None
+        lo = bisect_left(lasts, cue.first - _OWNER_REACH)
+        hi = bisect_right(firsts, cue.last + _OWNER_REACH)
+        for index in range(lo, hi):
+            g = groups[index]
+            if g.covers(cue):
+                return None
+            if cue.last <= firsts[index]:
+                between = tokens[cue.last : firsts[index]]
+                if any(t.text in _BARRIERS for t in between):
+                    continue
+                distance = len(between)
+            elif cue.first >= lasts[index]:
+                between = tokens[lasts[index] : cue.first]
+                distance = len(between) + 3 * sum(1 for t in between if t.text in _BARRIERS)
+            else:
+                distance = 0
+            if best is None or (distance, index) < best:
+                best, owner = (distance, index), g
+        return owner
+
     def _owned(self, clause: _Clause, group: _Group) -> list[_Cue]:
-        return [c for c in clause.cues if self._owner(clause, c) is group]
+        if clause.owned is None:
+            clause.owned = {}
+            for c in clause.cues:
+                if not c.classes & _READ_CLASSES:
+                    continue  # _worded reads no other cue: its owner does not matter
+                owner = self._owner(clause, c)
+                if owner is not None:
+                    clause.owned.setdefault(id(owner), []).append(c)
+        return list(clause.owned.get(id(group), ()))
 
     def _measure_cues(self, clause: _Clause, group: _Group, measure: Measure) -> list[_Cue]:
         return [c for c in self._own_cues(clause, measure.name) if self._owner(clause, c) is group]
@@ -1122,7 +1475,7 @@ class _Extractor:
         return clause.measure_cues[name]
 
     def _quantities(self, clause: _Clause, group: _Group, measure: Measure) -> list[_Quantity]:
-        if not measure.units:
+        if not measure.units or not self._may_have_units(clause, measure):
             return []
         out = []
         for q in self._all_quantities(clause):
@@ -1145,7 +1498,34 @@ class _Extractor:
         commas = sum(1 for t in clause.tokens[lo:hi] if t.text in (",", ";"))
         return hi - lo + extra + 5 * commas
 
+    def _may_have_units(self, clause: _Clause, measure: Measure) -> bool:
+        """False when no quantity of the clause can be in a unit of ``measure``.
+
+        A quantity's unit text, lower-cased, starts with the first word of one
+        of the unit's spellings; in ASCII text (where ignoring case pairs ASCII
+        letters only) that word is in the lower-cased clause.
+        """
+        if clause.quantities is not None or not clause.text.isascii():
+            return True
+        heads = _UNIT_HEADS.get(measure.name)
+        if heads is None:
+            heads = frozenset(
+                spelling.split()[0]
+                for spelling, unit in self.vocab.units.items()
+                if unit in measure.units
+            )
+            _UNIT_HEADS[measure.name] = heads
+        if clause.lowered is None:
+            clause.lowered = clause.text.lower()
+        lowered = clause.lowered
+        return any(head in lowered for head in heads)
+
     def _all_quantities(self, clause: _Clause) -> list[_Quantity]:
+        if clause.quantities is None:
+            clause.quantities = self._read_quantities(clause)
+        return clause.quantities
+
+    def _read_quantities(self, clause: _Clause) -> list[_Quantity]:
         masked = [
             (m.start(), m.end())
             for m in _BRACKETED.finditer(clause.text)
@@ -1201,15 +1581,13 @@ class _Extractor:
         grade: str | None = None,
     ) -> _Quantity:
         start, end = span
-        token = next(
-            (i for i, t in enumerate(clause.tokens) if t.start >= start), len(clause.tokens)
-        )
-        return _Quantity(start, end, token, value, unit, grade)
+        return _Quantity(start, end, clause.token_at(start), value, unit, grade)
 
     def _numeric(
         self, clause: _Clause, group: _Group, measure: Measure, quantities: list[_Quantity]
     ) -> list[_Draft]:
-        eyes = self._eyes(clause, group) if measure.eye else []
+        placed = measure.eye and not self._unseen(measure)
+        eyes = self._eyes(clause, group) if placed else []
         subject = self._subject(clause, group, measure)
         layer = self._layer(group, measure)
         drafts = []
@@ -1224,7 +1602,8 @@ class _Extractor:
             )
             draft.spans["value"] = (q.start, q.end)
             if measure.eye:
-                self._place_eye(draft, clause, eyes, (q.start, q.end), group=group)
+                if placed:
+                    self._place_eye(draft, clause, eyes, (q.start, q.end), group=group)
                 draft.subject = measure.unit_subjects.get(q.unit)
                 if layer is not None:
                     draft.layer = layer
@@ -1273,15 +1652,14 @@ class _Extractor:
             else:
                 continue
             if measure.eye:
-                self._place_eye(
-                    draft, clause, self._eyes(clause, group), (start, end), group=group
-                )
+                if not self._unseen(measure):
+                    self._place_eye(
+                        draft, clause, self._eyes(clause, group), (start, end), group=group
+                    )
             else:
                 _set_subject(draft, self._subject(clause, group, measure))
                 self._body_eye(draft, clause, group)
-            token = next(
-                (i for i, t in enumerate(clause.tokens) if t.start >= start), len(clause.tokens)
-            )
+            token = clause.token_at(start)
             if self._baseline_number(clause, token, pair=len(found) > 1):
                 draft.time_hint = "baseline"
             drafts.append(draft)
@@ -1297,7 +1675,7 @@ class _Extractor:
         )
         base = clause.start  # the patterns read the clause, offsets shifted by base
         raw = text[base:scope_end]
-        tail = _unbracket(raw)
+        tail = ""  # _unbracket(raw), made when a rule reads it
         own = [t for t in group.triggers if t.measure == measure.name]
         found: list[_GradeHit] = []
         for trigger in own:
@@ -1311,13 +1689,15 @@ class _Extractor:
                 if 0 < denominator <= 40 and numerator <= denominator:
                     found.append(_hit(m, base, f"{numerator}/{denominator}", group=0))
         if not found and "level" in measure.grades:
-            levels = list(_LEVEL.finditer(raw, group.end - base)) or [
-                m for m in [_LEVEL_AFTER.match(tail, group.end - base)] if m is not None
-            ]
+            levels = list(_LEVEL.finditer(raw, group.end - base))
+            if not levels:
+                tail = tail or _unbracket(raw)
+                levels = [m for m in [_LEVEL_AFTER.match(tail, group.end - base)] if m is not None]
             for m in levels[:2]:
                 level = m.group("v").lower()
                 found.append(_hit(m, base, None, _ROMAN.get(level) or parse_number(level)))
         if not found and "letter" in measure.grades:
+            tail = tail or _unbracket(raw)
             for trigger in own:
                 # "(ASIA A)" inside brackets; "ASIA (impairment scale) B" around them
                 m = _LETTER.match(raw, trigger.end - base) or _LETTER.match(
@@ -1336,6 +1716,7 @@ class _Extractor:
             and any(w in words for p in group.phrases for w in p.split())
         ):
             taken = [(q.start, q.end) for q in self._all_quantities(clause)]
+            tail = tail or _unbracket(raw)
             for m in _SCORE.finditer(tail, group.end - base):
                 if not any(s <= base + m.start() < e for s, e in taken) and len(found) < 2:
                     found.append(_hit(m, base, None, parse_number(m.group()), group=0))
@@ -1365,8 +1746,9 @@ class _Extractor:
             v not in ("absent", "normal", "abnormal") for v, _ in valued
         ):
             return []
-        eyes = self._eyes(clause, group) if measure.eye else []
-        several = measure.eye and len(valued) > 1 and len({e[2] for e in eyes}) > 1
+        placed = measure.eye and not self._unseen(measure)
+        eyes = self._eyes(clause, group) if placed else []
+        several = placed and len(valued) > 1 and len({e[2] for e in eyes}) > 1
         drafts = []
         for value, cue in valued if several else valued[:1]:
             draft = _Draft(measure.name, group.start, value_word=value, detail=_detail(clause))
@@ -1374,7 +1756,8 @@ class _Extractor:
                 draft.spans["value"] = (cue.start, cue.end)
             if measure.eye:
                 anchor = (cue.start, cue.end) if cue is not None else (group.start, group.end)
-                self._place_eye(draft, clause, eyes, anchor, group=group)
+                if placed:
+                    self._place_eye(draft, clause, eyes, anchor, group=group)
                 draft.layer = self._layer(group, measure)
             else:
                 _set_subject(draft, self._subject(clause, group, measure))
@@ -1416,10 +1799,7 @@ class _Extractor:
         self, clause: _Clause, cues: list[_Cue], measure: Measure, group: _Group, sign: str | None
     ) -> list[tuple[str, _Cue | None]]:
         """Value words owned by the group, nearest first."""
-        stop = next(
-            (i for i, t in enumerate(clause.tokens) if t.text == _OTHERWISE and i >= group.last),
-            len(clause.tokens),
-        )
+        stop = next((i for i in _otherwise(clause) if i >= group.last), len(clause.tokens))
         ranked: list[tuple[int, int, str, _Cue]] = []
         for cue in cues:
             if cue.first >= stop:
@@ -1462,12 +1842,13 @@ class _Extractor:
         return word
 
     def _cue_negated(self, clause: _Clause, cue: _Cue) -> bool:
+        if clause.negators is None:
+            clause.negators = [n for n in clause.cues if "negators" in n.classes]
         return any(
-            "negators" in n.classes
-            and n.last <= cue.first
+            n.last <= cue.first
             and cue.first - n.last <= 2
             and all(t.word for t in clause.tokens[n.last : cue.first])
-            for n in clause.cues
+            for n in clause.negators
         )
 
     def _fallback(
@@ -1615,12 +1996,14 @@ class _Extractor:
             [_Trigger(name, "", 0, 0, clause.start, clause.start)], 0, len(clause.tokens)
         )
         if header:
-            quantities = [q for q in self._all_quantities(clause) if q.unit in measure.units]
+            quantities = (
+                [q for q in self._all_quantities(clause) if q.unit in measure.units]
+                if self._may_have_units(clause, measure)
+                else []
+            )
             if quantities:
                 return self._numeric(clause, group, measure, quantities)
-        stop = next(
-            (i for i, t in enumerate(clause.tokens) if t.text == _OTHERWISE), len(clause.tokens)
-        )
+        stop = next(iter(_otherwise(clause)), len(clause.tokens))
         local = self._own_cues(clause, name)
         words = []
         for cue in _override(clause.cues, local):
@@ -1644,9 +2027,10 @@ class _Extractor:
         draft = _Draft(name, cue.start, value_word=word, detail=_detail(clause))
         draft.spans["value"] = (cue.start, cue.end)
         if measure.eye:
-            self._place_eye(
-                draft, clause, self._eyes(clause, group), (cue.start, cue.end), group=group
-            )
+            if not self._unseen(measure):
+                self._place_eye(
+                    draft, clause, self._eyes(clause, group), (cue.start, cue.end), group=group
+                )
         else:
             _set_subject(draft, self._subject(clause, group, measure))
         return [draft]
@@ -1660,11 +2044,20 @@ class _Extractor:
             else clause.start
         )
         end = tokens[group.scope_last].start if group.scope_last < len(tokens) else clause.end
+        cached = clause.eyes.get((start, end))
+        if cached is not None:
+            return cached
         text = self.doc.text[start:end]
-        found = [(e.start, e.end, e.laterality) for e in find_eyes(text, start)]
-        for pattern, side in self.vocab.eye_phrases:
-            found += [(start + m.start(), start + m.end(), side) for m in pattern.finditer(text)]
-        return sorted(found)
+        found: list[tuple[int, int, str]] = []
+        if _may_name_eye(text, self.vocab.eye_words):
+            found = [(e.start, e.end, e.laterality) for e in find_eyes(text, start)]
+            for pattern, side in self.vocab.eye_phrases:
+                found += [
+                    (start + m.start(), start + m.end(), side) for m in pattern.finditer(text)
+                ]
+            found.sort()
+        clause.eyes[start, end] = found
+        return found
 
     def _place_eye(
         self,
@@ -1699,22 +2092,43 @@ class _Extractor:
         eyes = self._eyes(clause, whole)
         if not eyes:
             return None
-        values = [(q.start, q.end) for q in self._all_quantities(clause)]
-        values += [
-            (clause.start + m.start(), clause.start + m.end())
-            for m in _FRACTION.finditer(clause.text)
-        ]
-        values += [(c.start, c.end) for c in clause.cues if c.classes & _VALUE_CLASSES]
-        following = min((s for s, _ in values if s >= end), default=clause.end)
-        preceding = max((e for _, e in values if e <= start), default=clause.start)
-        after = [e for e in eyes if end <= e[0] < following]
-        if after and len(self.doc.text[end : after[0][0]].split()) <= 8:
-            return after[0]
-        before = [e for e in eyes if preceding <= e[0] and e[1] <= start]
-        return before[-1] if before else None
+        if clause.values is None:
+            values = [(q.start, q.end) for q in self._all_quantities(clause)]
+            values += [
+                (clause.start + m.start(), clause.start + m.end())
+                for m in _FRACTION.finditer(clause.text)
+            ]
+            values += [(c.start, c.end) for c in clause.cues if c.classes & _VALUE_CLASSES]
+            clause.values = (sorted(s for s, _ in values), sorted(e for _, e in values))
+        value_starts, value_ends = clause.values
+        i = bisect_left(value_starts, end)
+        following = value_starts[i] if i < len(value_starts) else clause.end
+        i = bisect_right(value_ends, start)
+        preceding = value_ends[i - 1] if i else clause.start
+        i = bisect_left(eyes, (end,))
+        if (
+            i < len(eyes)
+            and eyes[i][0] < following
+            and len(self.doc.text[end : eyes[i][0]].split()) <= 8
+        ):
+            return eyes[i]
+        # the last eye (in order) that ends before the value, from ``preceding`` on
+        for i in range(bisect_left(eyes, (start,)) - 1, -1, -1):
+            if eyes[i][0] < preceding:
+                break
+            if eyes[i][1] <= start:
+                return eyes[i]
+        return None
 
     def _body_eye(self, draft: _Draft, clause: _Clause, group: _Group) -> None:
         """A body finding names an eye only in so many words ("left eye pain")."""
+        if clause.eye_words is None:
+            text = clause.text
+            clause.eye_words = (
+                "eye" in text.lower() or "OD" in text or "OS" in text or "OU" in text
+            )
+        if not clause.eye_words:
+            return  # no eye named in so many words anywhere in the clause
         for start, end, side in self._eyes(clause, group):
             quote = self.doc.text[start:end]
             if "eye" in quote.lower() or quote in ("OD", "OS", "OU"):
@@ -1805,6 +2219,63 @@ class _Extractor:
 _LAB_UNITS = frozenset({"mmol/L", "mg/dL", "ng/mL"})
 
 
+def _trie(words: Iterable[str], *, prefix: bool) -> str:
+    """An alternation of ``words`` as a trie, so the engine tests one character
+    class per position.  With ``prefix``, a word's continuations are dropped (a
+    search for the word finds them all)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        if prefix and "" in node:
+            return ""
+        branches = [
+            (r"['’]" if char in "'’" else re.escape(char)) + pattern(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if "" in node:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return pattern(trie)
+
+
+# Any token that could start a trigger phrase holds the phrase's first word
+# (the word, or the word plus a plural or verb ending, see _PhraseIndex.starting).
+_TRIGGER_GATE = re.compile(_trie(_VOCAB.triggers.by_first, prefix=True))
+# The same as a whole token of lower-cased text: not after a letter (a word
+# token starts at a blank, a mark or the end of a number), with its ending and
+# a possessive, and no letter or digit after it.  Runs of letters and digits
+# longer than a token (64) are cut anywhere: the texts that have them are read
+# with _TRIGGER_GATE.
+# (the lookahead on the first letters lets the engine give up early where no
+# trigger can start)
+_TRIGGER_WORD = re.compile(
+    r"[^a-z](?=["
+    + re.escape("".join(sorted({w[0] for w in _VOCAB.triggers.by_first})))
+    + r"])("
+    + _trie(_VOCAB.triggers.by_first, prefix=False)
+    + r")(?:e?s)?(?:['’]s)?(?![^\W_])"
+)
+_TRIGGER_HEAD = re.compile(
+    _trie(_VOCAB.triggers.by_first, prefix=False) + r"(?:e?s)?(?:['’]s)?(?![^\W_])"
+)
+# 65 characters with no blank: a word longer than a token (64), or a sentence
+# that may have been cut inside a word (_document._push cuts at 1200 characters,
+# at a blank among the last 300 where there is one).
+_LONG_RUN = re.compile(r"[ \n][^ \n]{65}")
+_LONG_HEAD = re.compile(r"[^ \n]{65}")
+# The laboratory units generic values are read in (see _LAB_UNITS).
+_LAB_GATE = re.compile(r"mmol|mg\s?/|ng/")
+if any(u in _LAB_UNITS and not _LAB_GATE.match(s) for s, u in _VOCAB.units.items()):
+    raise RuntimeError(f"caserecord: a spelling of {sorted(_LAB_UNITS)} escapes the lab gate")
+
+
 def _lab_name(
     tokens: Sequence[_Token], index: int, words_of: Mapping[str, frozenset[str]]
 ) -> str | None:
@@ -1893,8 +2364,43 @@ def _unbracket(text: str) -> str:
     return _BRACKETED.sub(lambda m: " " * len(m.group()), text)
 
 
+# Every eye mention (eyes.find_eyes, FindingVocabulary.eye_phrases) holds one
+# of these: an abbreviation in capitals, or a word in any case.
+_EYE_ABBREVIATIONS = ("OD", "OS", "OU", "RE", "LE")
+_EYE_WORDS = frozenset({"right", "left", "both", "each", "either", "bilateral"})
+
+
+def _may_name_eye(text: str, words: frozenset[str]) -> bool:
+    """False when ``text`` can hold no eye mention.
+
+    The mentions are matched ignoring case; in ASCII text only ASCII letters
+    match each other that way, so a word of the mention is a word of the
+    lower-cased text.  Other texts are always looked at.
+    """
+    if not text.isascii() or any(a in text for a in _EYE_ABBREVIATIONS):
+        return True
+    lowered = text.lower()
+    return any(w in lowered for w in _EYE_WORDS) or any(w in lowered for w in words)
+
+
+def _order(clause: _Clause) -> None:
+    """Note the groups' token bounds, and whether each group ends before the next."""
+    firsts = [g.first for g in clause.groups]
+    lasts = [g.last for g in clause.groups]
+    clause.bounds = firsts, lasts
+    clause.ordered = all(a <= b for a, b in zip(lasts, firsts[1:], strict=False))
+
+
+def _otherwise(clause: _Clause) -> list[int]:
+    if clause.otherwise is None:
+        clause.otherwise = [i for i, t in enumerate(clause.tokens) if t.text == _OTHERWISE]
+    return clause.otherwise
+
+
 def _detail(clause: _Clause) -> str:
-    return " ".join(clause.text.split())[:160]
+    if clause.summary is None:
+        clause.summary = " ".join(clause.text.split())[:160]
+    return clause.summary
 
 
 def _body_phrase(
