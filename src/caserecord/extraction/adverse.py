@@ -32,6 +32,18 @@ from caserecord.extraction._numbers import NUMBER_WORD_PATTERN
 from caserecord.extraction._patterns import alternation
 from caserecord.extraction.time import find_times
 from caserecord.extraction.treatment import extract_treatments
+from caserecord.extraction.treatment_gate import (
+    FoldedPattern,
+    fold,
+    folded_sentences,
+    folded_text,
+    gate_free,
+    has,
+    hit,
+    needles,
+    sentence_words,
+    words,
+)
 
 __all__ = ["AdverseVocabulary", "extract_adverse", "validate_adverse_vocabulary"]
 
@@ -285,6 +297,93 @@ _AE_END = re.compile(
     _FLAGS,
 )
 
+# Gates (see treatment_gate): every match of a rule holds one of its words, so a rule is
+# skipped on a sentence without them.  All these rules match their phrases as whole words
+# ((?<![\w-]), \b or blanks around them) and run on the whole sentence.
+_STRONG_GATE = words(_N["strong_triggers"])
+_WEAK_GATE = words(_N["weak_triggers"])
+_PSEUDO_GATE = words(_N["pseudo_triggers"])
+_TRIGGER_GATE = words(_N["strong_triggers"], _N["weak_triggers"])
+_NOT_GATE = words(["not"])  # _POST_DID_NOT, _POST_HAS_NOT, _POST_PASSIVE
+_TABLE_GATE = needles(_N["table_headers"])  # substrings, looked up in the whole text
+_POST_FORM_GATE = words(_A["post_forms"])
+_AFTER_WORD_GATE = words(_A["after_words"])
+_TREATMENT_GATE = words(_A["treatment_words"])
+_BASELINE_GATE = words(_A["baseline_cues"])
+_SEQUEL_GATE = words(_A["sequel_cues"])
+_LOSS_GATE = words(_A["loss_verbs"])
+_STRONG_VERB_GATE = words(_A["strong_verbs"])
+_WEAK_VERB_GATE = words(_A["weak_verbs"])
+_TOLERANCE_GATE = words(_A["tolerance_cues"])
+_EVENT_VERB_GATE = words(_A["event_verbs"])
+_LIST_CUE_GATE = words(_A["list_cues"], _A["list_subjects"])
+_GATES = (
+    _TRIGGER_GATE,
+    _NOT_GATE,
+    _POST_FORM_GATE,
+    _AFTER_WORD_GATE,
+    _TREATMENT_GATE,
+    _BASELINE_GATE,
+    _SEQUEL_GATE,
+    _LOSS_GATE,
+    _STRONG_VERB_GATE,
+    _WEAK_VERB_GATE,
+    _TOLERANCE_GATE,
+    _EVENT_VERB_GATE,
+    _LIST_CUE_GATE,
+)
+_ALL_WORDS = (
+    None if any(g is None for g in _GATES) else frozenset().union(*(g or () for g in _GATES))
+)
+_NO_WORDS: frozenset[str] = frozenset()
+_POST_DID_NOT_GATE = words(_N["post_did_not"])
+_POST_HAS_NOT_GATE = words(_N["post_has_not"])
+_POST_PASSIVE_GATE = words(_N["post_passive"])
+# Hot case-insensitive rules, run case-sensitively on the folded text (treatment_gate).
+
+
+def _word_lead(*groups: Iterable[str]) -> tuple[re.Pattern[str], int]:
+    """The lead of a _words() rule: a match starts where one of its phrases does."""
+    return re.compile("(?:" + _phrases(p for group in groups for p in group) + ")", _FLAGS), 0
+
+
+_AFTER_FOLDED = FoldedPattern(_AFTER, lead=_word_lead(_A["post_forms"], _A["after_words"]))
+_SCOPE_END_FOLDED = FoldedPattern(_SCOPE_END)
+_AE_END_FOLDED = FoldedPattern(_AE_END)
+_EVENT_FOLDED = FoldedPattern(_EVENT)  # a lead of 100+ words would cost more than it saves
+_BASELINE_FOLDED = FoldedPattern(_BASELINE, lead=_word_lead(_A["baseline_cues"]))
+_STRONG_FOLDED = FoldedPattern(_STRONG, lead=_word_lead(_N["strong_triggers"]))
+_WEAK_FOLDED = FoldedPattern(_WEAK, lead=_word_lead(_N["weak_triggers"]))
+_PSEUDO_FOLDED = FoldedPattern(_PSEUDO, lead=_word_lead(_N["pseudo_triggers"]))
+_WEAK_VERB_FOLDED = FoldedPattern(_WEAK_VERB, lead=_word_lead(_A["weak_verbs"]))
+_STRONG_VERB_FOLDED = FoldedPattern(_STRONG_VERB, lead=_word_lead(_A["strong_verbs"]))
+_POST_DID_NOT_FOLDED = FoldedPattern(_POST_DID_NOT)
+_POST_HAS_NOT_FOLDED = FoldedPattern(_POST_HAS_NOT)
+_POST_PASSIVE_FOLDED = FoldedPattern(_POST_PASSIVE)
+
+
+def _inert(doc: Document) -> bool:
+    """Whether no sentence of the document holds a word of this module's gates."""
+    return gate_free(doc, _ALL_WORDS)
+
+
+def _gate_words(doc: Document) -> list[frozenset[str]]:
+    """Each sentence's words as far as the gates of this module can tell them apart."""
+    if doc.memo(_inert):
+        return [_NO_WORDS] * len(doc.sentences)  # a 1 MB junk input: skip the sentences fast
+    return doc.memo(sentence_words)
+
+
+def _after_cue(text: str, folded: str, present: frozenset[str]) -> bool:
+    """``bool(_AFTER.search(text))``, skipped when the words it needs are missing."""
+    if not (
+        hit(present, _POST_FORM_GATE)
+        or (hit(present, _AFTER_WORD_GATE) and hit(present, _TREATMENT_GATE))
+    ):
+        return False
+    return bool(_AFTER_FOLDED.search(text, folded))
+
+
 _MAX_SCOPE = 160
 _MAX_ITEMS = 60  # more than any case narrative tells; keeps the dedupe linear on junk input
 
@@ -314,13 +413,21 @@ def _absent(doc: Document) -> tuple[list[AbsentMention], list[Span]]:
         keys.add(key)
         found.append(AbsentMention(description, sentence.index, {"description": span}))
 
-    for sentence in doc.sentences:
-        for description, span, scope in _negated_in(sentence):
-            add(description, sentence, span)
-            scopes.append(scope)
-        for description, span in _post_negated_in(sentence):
-            add(description, sentence, span)
-            scopes.append(span)
+    found_words = doc.memo(_gate_words)
+    # A junk document without a gate word anywhere denies nothing in words.
+    sentences = doc.sentences if not doc.memo(_inert) else []
+    folded_all = doc.memo(folded_sentences) if sentences else []
+    for sentence in sentences:
+        present = found_words[sentence.index]
+        folded = folded_all[sentence.index]
+        if hit(present, _TRIGGER_GATE):
+            for description, span, scope in _negated_in(sentence, folded, present):
+                add(description, sentence, span)
+                scopes.append(scope)
+        if hit(present, _NOT_GATE):
+            for description, span in _post_negated_in(sentence, folded, present):
+                add(description, sentence, span)
+                scopes.append(span)
     for description, sentence, span in _table_none(doc):
         scopes.append(span)  # the column header names what the rows deny
         words = _key(description)
@@ -330,20 +437,30 @@ def _absent(doc: Document) -> tuple[list[AbsentMention], list[Span]]:
     return found, scopes
 
 
-def _negated_in(sentence: Sentence) -> list[tuple[str, Span, Span]]:
+def _negated_in(
+    sentence: Sentence, folded: str, present: frozenset[str]
+) -> list[tuple[str, Span, Span]]:
     text, offset = sentence.text, sentence.start
-    pseudo = [m.span() for m in _PSEUDO.finditer(text)]
+    pseudo = (
+        [m.span() for m in _PSEUDO_FOLDED.finditer(text, folded)]
+        if hit(present, _PSEUDO_GATE)
+        else []
+    )
     found: list[tuple[str, Span, Span]] = []
     covered = 0
+    strong_found = _STRONG_FOLDED.finditer(text, folded) if hit(present, _STRONG_GATE) else []
+    weak_found = _WEAK_FOLDED.finditer(text, folded) if hit(present, _WEAK_GATE) else []
     triggers = sorted(
-        [(m, True) for m in _STRONG.finditer(text)] + [(m, False) for m in _WEAK.finditer(text)],
+        [(m, True) for m in strong_found] + [(m, False) for m in weak_found],
         key=lambda pair: (pair[0].start(), -pair[0].end()),
     )
     for trigger, strong in triggers:
         if trigger.start() < covered or _inside(trigger.start(), pseudo):
             continue  # inside the last scope, or "no longer"
         start = _skip(text, trigger.end())
-        end_match = _SCOPE_END.search(text, start, min(len(text), start + _MAX_SCOPE))
+        end_match = _SCOPE_END_FOLDED.search(
+            text, folded, start, min(len(text), start + _MAX_SCOPE)
+        )
         end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
         scope = text[start:end]
         if not scope.strip():
@@ -419,11 +536,14 @@ def _split_inner(item: str, offset: int) -> list[tuple[str, Span]]:
     return parts
 
 
-def _post_negated_in(sentence: Sentence) -> list[tuple[str, Span]]:
+def _post_negated_in(
+    sentence: Sentence, folded: str, present: frozenset[str]
+) -> list[tuple[str, Span]]:
     """'his vision did not recover', 'has not mastered turning', 'side effects were not seen'."""
     text, offset = sentence.text, sentence.start
     found: list[tuple[str, Span]] = []
-    for match in _POST_DID_NOT.finditer(text):
+    did_not = hit(present, _POST_DID_NOT_GATE)
+    for match in _POST_DID_NOT_FOLDED.finditer(text, folded) if did_not else []:
         subject = _noun_before(text, match.start())
         if subject:
             start = subject[1]
@@ -433,14 +553,16 @@ def _post_negated_in(sentence: Sentence) -> list[tuple[str, Span]]:
                     (offset + start, offset + match.end()),
                 )
             )
-    for match in _POST_HAS_NOT.finditer(text):
+    has_not = hit(present, _POST_HAS_NOT_GATE)
+    for match in _POST_HAS_NOT_FOLDED.finditer(text, folded) if has_not else []:
         found.append(
             (
                 f"{match.group('verb')} {match.group('object')}",
                 (offset + match.start("verb"), offset + match.end("object")),
             )
         )
-    for match in _POST_PASSIVE.finditer(text):
+    passive = hit(present, _POST_PASSIVE_GATE)
+    for match in _POST_PASSIVE_FOLDED.finditer(text, folded) if passive else []:
         subject = _noun_before(text, match.start())
         if subject and _FINDING.search(subject[0]):
             found.append((subject[0], (offset + subject[1], offset + subject[2])))
@@ -464,7 +586,12 @@ def _noun_before(text: str, position: int, limit: int = 4) -> tuple[str, int, in
 def _table_none(doc: Document) -> list[tuple[str, Sentence, Span]]:
     """A schedule table whose side-effect column reads 'none reported': one denial, once."""
     text = doc.text
+    folded = doc.memo(folded_text)
+    if not has(folded, _TABLE_GATE):
+        return []  # no line can hold a header
     for number, (start, end) in enumerate(doc.lines):
+        if not has(folded[start:end], _TABLE_GATE):
+            continue  # no header on this line
         header = _TABLE_HEADER.search(text, start, end)
         if header is None or text[start:end].rstrip().endswith((".", "!", "?")):
             continue
@@ -517,22 +644,37 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
         spans = {"description": span}
         found.append(AdverseMention(description, severity, sentence.index, span[0], spans))
 
-    for sentence in doc.sentences:
-        if not _after_treatment(doc, sentence, day0):
+    found_words = doc.memo(_gate_words)
+    # A junk document without a gate word anywhere tells no event: every rule below needs one.
+    sentences = doc.sentences if not doc.memo(_inert) else []
+    folded_all = doc.memo(folded_sentences) if sentences else []
+    for sentence in sentences:
+        present = found_words[sentence.index]
+        folded = folded_all[sentence.index]
+        after = _after_cue(sentence.text, folded, present)
+        if not _after_treatment(
+            doc, sentence, day0, after_cue=after, folded=folded, present=present
+        ):
             continue
         text = sentence.text
-        after_cue = bool(_AFTER.search(text) or _SEQUEL.search(text)) or (
-            day0 is not None and sentence.index > day0 and _timed_after(sentence)
-        )
-        if after_cue and day0 is not None and sentence.index > day0:
+        # Whether the sentence is told after the treatment, worked out only when needed
+        # (reading its times costs more than all the rest).
+        cue: bool | None = None
+        later = day0 is not None and sentence.index > day0
+        if later and hit(present, _LOSS_GATE):
+            cue = _told_after(sentence, after, present, later)
+        if later and cue:
             # "Within days they lost vision": a loss told after the treatment was given.
             for loss in _LOSS.finditer(text):
                 before = text[max(0, loss.start() - 20) : loss.start()]
                 span = (sentence.start + loss.start(), sentence.start + loss.end())
                 add(loss.group(), _severity(before), sentence, span)
-        for description, span, severity, needs_cue in _told_events(text):
-            if needs_cue and not (after_cue or severity):
-                continue
+        for description, span, severity, needs_cue in _told_events(text, folded, present):
+            if needs_cue and not severity:
+                if cue is None:
+                    cue = _told_after(sentence, after, present, later)
+                if not cue:
+                    continue
             add(
                 description,
                 severity,
@@ -540,6 +682,13 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
                 (sentence.start + span[0], sentence.start + span[1]),
             )
     return found
+
+
+def _told_after(sentence: Sentence, after: bool, present: frozenset[str], later: bool) -> bool:
+    """Whether a sentence tells what followed the treatment: a cue, a sequel or a time."""
+    return bool(after or (hit(present, _SEQUEL_GATE) and _SEQUEL.search(sentence.text))) or (
+        later and _timed_after(sentence)
+    )
 
 
 def _timed_after(sentence: Sentence) -> bool:
@@ -553,47 +702,69 @@ def _timed_after(sentence: Sentence) -> bool:
 _TIME_WINDOW = 2000  # no sentence telling a side effect is longer; bounds find_times on junk
 
 
-def _after_treatment(doc: Document, sentence: Sentence, day0: int | None) -> bool:
-    after_cue = bool(_AFTER.search(sentence.text))
+def _after_treatment(
+    doc: Document,
+    sentence: Sentence,
+    day0: int | None,
+    *,
+    after_cue: bool,
+    folded: str,
+    present: frozenset[str],
+) -> bool:
     if day0 is None or sentence.index < day0:
         return after_cue and day0 is None
     if sentence.section is not None and _BASELINE.search(doc.sections[sentence.section].heading):
         return False
-    return not (_BASELINE.search(sentence.text) and not after_cue)
+    return not (
+        hit(present, _BASELINE_GATE)
+        and _BASELINE_FOLDED.search(sentence.text, folded)
+        and not after_cue
+    )
 
 
-def _told_events(text: str) -> list[tuple[str, Span, str | None, bool]]:
+def _told_events(
+    text: str, folded: str, present: frozenset[str]
+) -> list[tuple[str, Span, str | None, bool]]:
     """(description, span, severity, needs an after-treatment cue) for each event told."""
     found: list[tuple[str, Span, str | None, bool]] = []
     # "experienced only mild swelling ...", "had a fever after the injection"
-    for pattern, weak in ((_STRONG_VERB, False), (_WEAK_VERB, True)):
-        for verb in pattern.finditer(text):
+    for pattern, weak, gate in (
+        (_STRONG_VERB_FOLDED, False, _STRONG_VERB_GATE),
+        (_WEAK_VERB_FOLDED, True, _WEAK_VERB_GATE),
+    ):
+        if not hit(present, gate):
+            continue
+        for verb in pattern.finditer(text, folded):
             start = _skip_trim(text, verb.end())
-            end_match = _AE_END.search(text, start, min(len(text), start + _MAX_SCOPE))
+            end_match = _AE_END_FOLDED.search(
+                text, folded, start, min(len(text), start + _MAX_SCOPE)
+            )
             end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
             lead = text[verb.end() : start]
             for listed, listed_span in _list_items(text[start:end], start):
                 for item, (s, e) in _second_verbs(listed, listed_span[0]):
-                    if not _EVENT.search(item) or _IMPROVEMENT.search(item):
+                    if not _EVENT_FOLDED.search(item, fold(item)) or _IMPROVEMENT.search(item):
                         continue
                     severity = _severity(item) or _severity(lead)
                     found.append((item, (s, e), severity, weak))
     # "tolerated it well apart from insomnia", "went smoothly except for a transient headache"
-    if _TOLERANCE.search(text):
+    if hit(present, _TOLERANCE_GATE) and _TOLERANCE.search(text):
         for cue in _EXCEPTION.finditer(text):
             start = _skip_trim(text, cue.end())
-            end_match = _AE_END.search(text, start, min(len(text), start + _MAX_SCOPE))
+            end_match = _AE_END_FOLDED.search(
+                text, folded, start, min(len(text), start + _MAX_SCOPE)
+            )
             end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
             item = text[start:end].split(",", 1)[0].rstrip()  # "Apart from X, she had no ..."
             if 0 < len(item.split()) <= 8 and not _IMPROVEMENT.search(item):
                 found.append((item, (start, start + len(item)), _severity(item), False))
     # "severe bilateral visual loss developed after they received ..."
-    for verb in _EVENT_VERB.finditer(text):
+    for verb in _EVENT_VERB.finditer(text) if hit(present, _EVENT_VERB_GATE) else ():
         subject = _noun_before(text, verb.start(), limit=6)
         if subject and _EVENT.search(subject[0]) and not _IMPROVEMENT.search(subject[0]):
             found.append((subject[0], (subject[1], subject[2]), _severity(subject[0]), False))
     # "... was associated with ocular hypertension, vitreous hemorrhage, or lens dislocation"
-    for cue in _LIST_CUE.finditer(text):
+    for cue in _LIST_CUE.finditer(text) if hit(present, _LIST_CUE_GATE) else ():
         head = text[max(0, cue.start() - _MAX_SCOPE) : cue.start()]
         # "Side effects included ..." lists side effects whatever they are called; "the
         # injection was complicated by ..." lists them when they read as harms.
@@ -603,7 +774,9 @@ def _told_events(text: str) -> list[tuple[str, Span, str | None, bool]]:
         if re.search(r"\b(?:no|without|not|nor|none)\s{1,3}(?:\w+\s{1,3})?$", head, _FLAGS):
             continue  # "no side effects were ..." is a denial, read by the negation rules
         start = _skip_trim(text, cue.end())
-        end_match = _AE_END.search(text, start, min(len(text), start + 2 * _MAX_SCOPE))
+        end_match = _AE_END_FOLDED.search(
+            text, folded, start, min(len(text), start + 2 * _MAX_SCOPE)
+        )
         end = end_match.start() if end_match else min(len(text), start + 2 * _MAX_SCOPE)
         for item, span in _list_items(text[start:end], start):
             if not _IMPROVEMENT.search(item) and (named or _EVENT.search(item)):

@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 from caserecord.errors import TimelineError
 from caserecord.extraction._data import load_json
@@ -43,6 +43,21 @@ from caserecord.extraction._mentions import (
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
 from caserecord.extraction._patterns import alternation
 from caserecord.extraction.time import TimeMention, find_times
+from caserecord.extraction.treatment_gate import (
+    FoldedPattern,
+    Needles,
+    cased_needles,
+    fold,
+    folded_sentences,
+    folded_text,
+    gate_free,
+    has,
+    hit,
+    max_width,
+    needles,
+    sentence_words,
+    words,
+)
 from caserecord.timeline import PartialDate
 
 __all__ = ["TreatmentVocabulary", "extract_treatments", "validate_treatment_vocabulary"]
@@ -319,12 +334,17 @@ _TREAT = _phrases(_V.treatment_heads)
 _ABBR = _cased(_V.cell_abbreviations)
 _ORIGIN = _phrases(_V.cell_origin)
 
-_CELL = re.compile(
+# What may stand before the head of a cell phrase (bounded: see _CELL_FOLDED).
+_CELL_LEAD = (
     r"(?:" + _B + r"(?P<origin>" + _ORIGIN + r")[\s-]{1,2})?"
     r"(?:" + _B + r"(?P<src>" + _SRC + r")(?P<derived>[\s-]{1,2}derived)?[\s-]{1,2})?"
     r"(?:" + _B + r"(?P<pre>" + _ABBR + r")\s{1,3})?"
     r"(?:" + _B + r"(?P<kind>" + _KIND + r")\s{1,3})?"
-    r"[\"“”']?" + _B + r"(?P<head>" + _HEAD + r"|" + _ABBR + r")" + _E + r"[\"“”']?"
+    r"[\"“”']?"
+)
+_CELL_HEAD = r"(?:" + _HEAD + r"|" + _ABBR + r")"
+_CELL = re.compile(
+    _CELL_LEAD + _B + r"(?P<head>" + _HEAD + r"|" + _ABBR + r")" + _E + r"[\"“”']?"
     r"(?:\s{0,2}\((?P<abbr>[A-Za-z][A-Za-z-]{1,9})\))?"
     r"(?:\s{1,3}(?P<treat>" + _TREAT + r")" + _E + r")?",
     _FLAGS,
@@ -520,6 +540,7 @@ _DOSE_CELL_NUMBER = re.compile(
     r"billion|mln)\b|[x×*]\s{0,2}10\s{0,2}(?:\^|e)?\s{0,2}(?P<exp>\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}))",
     _FLAGS,
 )
+_DOSE_CELL_NUMBER_FOLDED = FoldedPattern(_DOSE_CELL_NUMBER)
 _PER_KG = re.compile(r"\s{0,2}/\s{0,2}kg\b|\s{1,3}per\s{1,3}kg\b|\s{0,2}/\s{0,2}kg", _FLAGS)
 _CELLS_WORD = re.compile(r"cells?", _FLAGS)
 _DOSE_MASS = re.compile(
@@ -648,6 +669,190 @@ _DATE_CONTEXT = re.compile(
     _FLAGS,
 )
 
+# Gates (see treatment_gate): every match of a rule holds one of its needles, so a rule is
+# skipped on a sentence without them, which cannot change what it finds.  Word gates need
+# the rule's phrases bounded as whole words (\b, _B/_E or blanks around them) and the rule
+# run on the whole sentence; _SURGERY, searched up to an endpos, has a substring gate.
+_CELL_GATE = words(_V.cell_heads)
+_ABBR_GATE = cased_needles(_V.cell_abbreviations)  # case-sensitive, looked up in raw text
+_PRODUCT_GATE = words(_V.cell_products)
+_LITERATURE_GATE = words(_V.literature_cues)
+_MODAL_GATE = words(_V.modal_cues)
+_ADMIN_GATE = words(_V.administration_verbs)
+_CELLS_GATE = words(["cells"])
+_MULTIPLIER_GATE = words(["thousand", "million", "billion"])
+_DRUG_GATE = words(_V.drugs)
+_SURGERY_GATE = needles(_V.surgery_words)  # substrings: searched up to an endpos
+_OTHER_HEAD_GATE = words(["treatment", "therapy"])
+_OTHER_VERB_GATE = words(_V.other_treatment_verbs)
+_REHAB_GATE = words(_V.rehabilitation)
+_DESPITE_GATE = words(["despite"])
+_TREATED_WITH_GATE = words(["treated", "managed"])
+_WITH_GATE = words(["with"])
+_TRIED_GATE = words(_V.prior["try_verbs"])
+_FAILED_IN_GATE = words(["help", "helped", "work", "worked", "failed", "ineffective", "brought"])
+_QUALIFIED_GATE = words(_V.prior["heads"])
+_TREAT_GATE = words(["treated", "treatment"])
+_FOR_GATE = words(["for"])
+_PLACES_GATE = words(_V.prior["places"])
+_PRIOR_DRUG_GATE = words(_V.prior["prior_drugs"])
+# Substring gates, good for any range of the text searched (a match lies inside it).
+_ROUTE_GATE = needles(
+    [w for r in _V.routes for w in r.words], [s for r in _V.routes for s in r.sites]
+)
+_ROUTE_ABBR_GATE = cased_needles(a for r in _V.routes for a in r.abbreviations)
+_COUNT_NOUN_GATE = needles(_V.count_nouns, _V.dose_count_nouns)
+_DAY_GATE = needles(["day"])
+_TIMES_GATE = needles(["twice", "thrice", "times"])
+_CELL_DOSE_GATE = needles(["thousand", "million", "billion", "mln", "10"])
+_DOSE_AMOUNT_GATE = needles(["amount", "dose", "volume", "quantity"])
+_NOUN_OF_GATE = needles(
+    ["injection", "infusion", "transplant", "implant", "administration", "graft"]
+)
+_SPLIT_ROUTE_GATE = _ROUTE_GATE
+_VIA_GATE = words(["via", "through", "by"])
+_FROM_GATE = words(["from"])
+_DIGIT = re.compile(r"\d")
+
+
+def _union(*gates: frozenset[str] | None) -> frozenset[str] | None:
+    return None if any(g is None for g in gates) else frozenset().union(*(g or () for g in gates))
+
+
+# A sentence none of whose words are in _EVENT_WORDS, without cells or a treatment heading,
+# tells no event (see _events); one without _PRIOR_WORDS tells no prior treatment.
+_EVENT_WORDS = _union(_ADMIN_GATE, _OTHER_HEAD_GATE, _REHAB_GATE)
+_PRIOR_WORDS = _union(
+    _DESPITE_GATE,
+    _TREATED_WITH_GATE,
+    _TRIED_GATE,
+    _FAILED_IN_GATE,
+    _QUALIFIED_GATE,
+    _TREAT_GATE,
+    _PRIOR_DRUG_GATE,
+)
+# Every word gate of this module: a document none of whose letter runs holds one of them
+# (a sentence's word is a run of the document or, cut at a sentence edge, part of one)
+# gives every sentence no gate word.
+_ALL_WORDS = _union(
+    _EVENT_WORDS,
+    _PRIOR_WORDS,
+    _CELL_GATE,
+    _PRODUCT_GATE,
+    _LITERATURE_GATE,
+    _MODAL_GATE,
+    _CELLS_GATE,
+    _MULTIPLIER_GATE,
+    _DRUG_GATE,
+    _OTHER_VERB_GATE,
+    _WITH_GATE,
+    _FOR_GATE,
+    _PLACES_GATE,
+    _VIA_GATE,
+    _FROM_GATE,
+)
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def _inert(doc: Document) -> bool:
+    """Whether no sentence of the document holds a word of this module's gates."""
+    return gate_free(doc, _ALL_WORDS)
+
+
+def _gate_words(doc: Document) -> list[frozenset[str]]:
+    """Each sentence's words as far as the gates of this module can tell them apart."""
+    if doc.memo(_inert):
+        return [_NO_WORDS] * len(doc.sentences)  # a 1 MB junk input: skip the sentences fast
+    return doc.memo(sentence_words)
+
+
+def _in_text(found: Needles, text: str) -> Needles:
+    """The needles of ``found`` in ``text``: a sentence of the text holds no other."""
+    return None if found is None else tuple(n for n in found if n in text)
+
+
+class _FoldedOnDemand(Sequence[str]):
+    """The folded sentences of a document, each folded when first asked for."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.sentences = sentences
+        self.done: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        found = self.done.get(index)
+        if found is None:
+            found = self.done[index] = fold(self.sentences[index].text)
+        return found
+
+
+_HEADER_KEYS: dict[str, bool] = {}
+
+
+def _treatment_key(key: str | None) -> bool:
+    """Whether a "Key: value" line's key names the treatment ("Treatment: ...")."""
+    if not key:
+        return False
+    known = _HEADER_KEYS.get(key)
+    if known is None:
+        known = _norm(key) in _TREATMENT_KEYS
+        if len(_HEADER_KEYS) < 4096:
+            _HEADER_KEYS[key] = known
+    return known
+
+
+# Hot case-insensitive rules, run case-sensitively on the folded sentence (treatment_gate).
+_ADMIN_FOLDED = FoldedPattern(_ADMIN)
+_REHAB_FOLDED = FoldedPattern(_REHAB)
+# Every cell phrase holds a head, at most max_width(_CELL_LEAD) characters after its start.
+_VIA_ITEM_FOLDED = FoldedPattern(_VIA_ITEM)
+_LATERALITY_FOLDED = [(side, FoldedPattern(pattern)) for side, pattern in _LATERALITY]
+_TREATMENT_WORD_FOLDED = FoldedPattern(_TREATMENT_WORD)
+_COURSE_GATE = needles(_V.course_nouns)
+_CELL_FOLDED = FoldedPattern(
+    _CELL, lead=(re.compile(_CELL_HEAD, _FLAGS), max_width(_CELL_LEAD, _FLAGS))
+)
+_SIDE_FOLDED = FoldedPattern(
+    re.compile(
+        r"\b(?P<side>right|left)\s{1,3}eye\b|\b(?P<abbr>(?-i:OD|OS))\b"
+        r"|\b(?:both|each)\s{1,3}eyes?\b|\bbilateral",
+        _FLAGS,
+    )
+)
+_SOURCED_FROM_FOLDED = FoldedPattern(_SOURCED_FROM)
+_NEGATED_BEFORE_FOLDED = FoldedPattern(_NEGATED_BEFORE)
+_PASSIVE_BEFORE_FOLDED = FoldedPattern(_PASSIVE_BEFORE)
+_AFTER_BEFORE_FOLDED = FoldedPattern(_AFTER_BEFORE)
+_TOPIC_FOLDED = FoldedPattern(_TOPIC)
+_PRODUCT_FOLDED = FoldedPattern(_PRODUCT)
+_MODAL_FOLDED = FoldedPattern(_MODAL)
+_ROUTE_FOLDED = FoldedPattern(_ROUTE)
+_SPLIT_ROUTE_ITEM_FOLDED = FoldedPattern(_SPLIT_ROUTE_ITEM)
+_FOLDED_PATTERNS: dict[str, FoldedPattern] = {_ABBR_ALONE.pattern: FoldedPattern(_ABBR_ALONE)}
+
+
+def _folded_pattern(pattern: re.Pattern[str]) -> FoldedPattern:
+    """The FoldedPattern of a pattern built per story (its own abbreviations), cached."""
+    known = _FOLDED_PATTERNS.get(pattern.pattern)
+    if known is None or known.pattern.flags != pattern.flags:
+        known = FoldedPattern(pattern)
+        if len(_FOLDED_PATTERNS) < 256:
+            _FOLDED_PATTERNS[pattern.pattern] = known
+    return known
+
+
+_PASSIVE_ONLY = frozenset(_norm(v) for v in _V.passive_only_verbs)
+_IMPLANT_VERBS = frozenset(_norm(v) for v in _V.implant_verbs)
+_OTHER_STOPWORDS = frozenset(w.lower() for w in _V.other_name_stopwords)
+
 
 # -- what one sentence tells ---------------------------------------------------------------
 
@@ -749,6 +954,12 @@ class _Reader:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.text
+        self.inert = doc.memo(_inert)  # then no sentence holds a gate word
+        # A junk document folds only the few sentences asked for.
+        self.folded: Sequence[str] = (
+            _FoldedOnDemand(doc.sentences) if self.inert else doc.memo(folded_sentences)
+        )
+        self.words = doc.memo(_gate_words)
         self.cells = self._find_cells()
         self.by_sentence: dict[int, list[_Cells]] = {}
         for cell in self.cells:
@@ -759,8 +970,15 @@ class _Reader:
         found: list[_Cells] = []
         defined: dict[str, tuple[str | None, str | None]] = {}
         taken: dict[int, list[Span]] = {}
-        for sentence in self.doc.sentences:
-            for match in _CELL.finditer(sentence.text):
+        sentences = self.doc.sentences
+        found_words = self.words
+        # An abbreviation in a sentence is one in the document: look there once.
+        abbr_gate = _in_text(_ABBR_GATE, self.text)
+        scan = abbr_gate is None or bool(abbr_gate) or not self.inert
+        for sentence in sentences if scan else ():
+            if not (hit(found_words[sentence.index], _CELL_GATE) or has(sentence.text, abbr_gate)):
+                continue
+            for match in _CELL_FOLDED.finditer(sentence.text, self.folded[sentence.index]):
                 cell = self._cell_from_match(match, sentence)
                 if match.group("abbr"):
                     # "umbilical cord blood-derived stem cell (UCBSC)": the story's own
@@ -770,7 +988,9 @@ class _Reader:
                 found.append(cell)
                 taken.setdefault(sentence.index, []).append((match.start(), match.end()))
         alone = _ABBR_ALONE
+        alone_gate: Needles = _ABBR_GATE
         if defined:
+            alone_gate = cased_needles([*_V.cell_abbreviations, *defined])
             alone = re.compile(
                 r"\b(?P<abbr>"
                 + _cased([*_V.cell_abbreviations, *defined])
@@ -781,9 +1001,13 @@ class _Reader:
                 + r")?",
                 _FLAGS,
             )
-        for sentence in self.doc.sentences:
+        alone_gate = _in_text(alone_gate, self.text)
+        alone_folded = _folded_pattern(alone)
+        for sentence in sentences:
+            if not has(sentence.text, alone_gate):
+                continue
             spans = taken.get(sentence.index, [])
-            for match in alone.finditer(sentence.text):
+            for match in alone_folded.finditer(sentence.text, self.folded[sentence.index]):
                 if any(s <= match.start() < e for s, e in spans):
                     continue
                 source, kind = _abbreviation(match.group("abbr"), defined)
@@ -800,13 +1024,17 @@ class _Reader:
                         abbr=match.group("abbr"),
                     )
                 )
-        for sentence in self.doc.sentences:
+        own: dict[int, list[_Cells]] = {}
+        for cell in found:
+            own.setdefault(cell.sentence, []).append(cell)
+        for sentence in sentences if not self.inert else ():
+            if not hit(found_words[sentence.index], _PRODUCT_GATE):
+                continue
             spans = [
                 (c.start - sentence.start, c.end - sentence.start)
-                for c in found
-                if c.sentence == sentence.index
+                for c in own.get(sentence.index, [])
             ]
-            for match in _PRODUCT.finditer(sentence.text):
+            for match in _PRODUCT_FOLDED.finditer(sentence.text, self.folded[sentence.index]):
                 if any(s < match.end() and match.start() < e for s, e in spans):
                     continue
                 origin, treat = match.group("origin"), match.group("treat")
@@ -863,7 +1091,25 @@ class _Reader:
     # -- reading --------------------------------------------------------------------
     def read(self) -> TreatmentMentions:
         events: list[_Event] = []
-        for sentence in self.doc.sentences:
+        words, by_sentence = self.words, self.by_sentence
+        sentences = self.doc.sentences
+        if self.inert:  # only cells or a treatment heading can tell an event
+            if any(_treatment_key(key) for key in {h.key for h in self.doc.headers}):
+                sentences = [
+                    s
+                    for s in sentences
+                    if by_sentence.get(s.index) or _treatment_key(s.header_key)
+                ]
+            else:  # a sentence's header_key is the key of its line's header
+                sentences = [sentences[index] for index in sorted(by_sentence)]
+        for sentence in sentences:
+            index = sentence.index
+            if (
+                not hit(words[index], _EVENT_WORDS)
+                and not by_sentence.get(index)
+                and not _treatment_key(sentence.header_key)
+            ):
+                continue  # no verb of giving, no cells, no heading: no event (see _events)
             events.extend(self._events(sentence))
         result = TreatmentMentions()
         cell_events = [e for e in events if e.kind == "cell_therapy"]
@@ -923,19 +1169,26 @@ class _Reader:
     # -- events of one sentence -------------------------------------------------------
     def _events(self, sentence: Sentence) -> list[_Event]:
         text = sentence.text
-        if not text.strip() or _LITERATURE.search(text):
+        folded = self.folded[sentence.index]
+        present = self.words[sentence.index]
+        if not text.strip() or (hit(present, _LITERATURE_GATE) and _LITERATURE.search(text)):
             return []  # what studies have shown is not this patient's treatment
         # A modal statement ("stem cells may be injected") is not a treatment given; a
         # modal after the verb ("a patch of cells that would replace ...") does not make one.
-        modal = _MODAL.search(text)
-        verbs = [
-            m
-            for m in _ADMIN.finditer(text)
-            if self._admin_verb(text, m) and (modal is None or modal.start() >= m.start())
-        ]
+        modal = _MODAL_FOLDED.search(text, folded) if hit(present, _MODAL_GATE) else None
+        verbs = (
+            [
+                m
+                for m in _ADMIN_FOLDED.finditer(text, folded)
+                if self._admin_verb(text, folded, m)
+                and (modal is None or modal.start() >= m.start())
+            ]
+            if hit(present, _ADMIN_GATE)
+            else []
+        )
         spans = [(m.start(), m.end()) for m in verbs]
         verb = verbs[0].group("verb").lower() if verbs else None
-        if sentence.header_key and _norm(sentence.header_key) in _TREATMENT_KEYS:
+        if _treatment_key(sentence.header_key):
             # "Treatment: 4 intrathecal injections of UC-MSCs": the heading does the giving.
             spans, verb = [(0, len(text))], verb or "treatment"
         events: list[_Event] = []
@@ -951,7 +1204,7 @@ class _Reader:
             c
             for c in self.by_sentence.get(sentence.index, [])
             if _near((c.start - sentence.start, c.end - sentence.start), cell_spans)
-            and not self._only_a_topic(text, c.start - sentence.start, cell_spans)
+            and not self._only_a_topic(text, folded, c.start - sentence.start, cell_spans)
         ]
         if verb is None and cells and nouns:
             verb = nouns[0][1]
@@ -960,26 +1213,42 @@ class _Reader:
                 first = (cells[0].start - sentence.start, cells[0].end - sentence.start)
                 nearest = min(verbs, key=lambda m: _gap((m.start(), m.end()), first))
                 verb = nearest.group("verb").lower()
-            if cells or _DOSE_ROUTE_ITEM.search(text) or self._refers_to_cells(sentence):
+            if (
+                cells
+                or (
+                    hit(present, _CELLS_GATE)
+                    and hit(present, _MULTIPLIER_GATE)
+                    and _DOSE_ROUTE_ITEM.search(text)
+                )
+                or self._refers_to_cells(sentence)
+            ):
                 events.extend(self._cell_events(sentence, cells, verb))
             elif self.cells:
                 # "she received 2 intravenous and 2 intrathecal infusions of them": routes
                 # counted in a cell story are cells even when the sentence does not say so.
                 events.extend(self._split_items(sentence, None))
-            events.extend(self._drug_events(sentence, spans))
-            if not self.by_sentence.get(sentence.index):
+            if hit(present, _DRUG_GATE):
+                events.extend(self._drug_events(sentence, spans))
+            if not self.by_sentence.get(sentence.index) and has(folded, _SURGERY_GATE):
                 events.extend(self._surgery_events(sentence, verbs))
-        events.extend(self._other_events(sentence))
-        events.extend(self._rehab_events(sentence, told_by_verb))
+        if hit(present, _OTHER_HEAD_GATE) and hit(present, _OTHER_VERB_GATE):
+            events.extend(self._other_events(sentence))
+        if hit(present, _REHAB_GATE):
+            events.extend(self._rehab_events(sentence, told_by_verb))
         return events
 
     def _noun_cues(self, sentence: Sentence) -> list[tuple[Span, str]]:
         """Nouns of giving that tell a treatment of the cells beside them, with the noun."""
         text, offset = sentence.text, sentence.start
+        folded = self.folded[sentence.index]
         found: list[tuple[Span, str]] = []
         for cells in self.by_sentence.get(sentence.index, [])[:_MAX_ITEMS]:
             start, end = cells.start - offset, cells.end - offset
-            noun_of = _NOUN_OF.search(text, max(0, start - 40), start)
+            noun_of = (
+                _NOUN_OF.search(text, max(0, start - 40), start)
+                if has(folded[max(0, start - 40) : start], _NOUN_OF_GATE)
+                else None
+            )
             if noun_of:
                 span, noun = noun_of.span(), noun_of.group("noun")
             elif cells.treat and _GIVING_NOUN.fullmatch(cells.treat):
@@ -987,20 +1256,26 @@ class _Reader:
             else:
                 continue
             before = text[max(0, span[0] - 60) : span[0]]
-            if _AFTER_BEFORE.search(before) or _TOPIC.search(before):
+            folded_before = folded[max(0, span[0] - 60) : span[0]]
+            if _AFTER_BEFORE_FOLDED.search(before, folded_before) or _TOPIC_FOLDED.search(
+                before, folded_before
+            ):
                 continue  # "after the stem cell injections", "information on cell infusions"
-            if _NEGATED_BEFORE.search(text[max(0, span[0] - 40) : span[0]]):
+            if _NEGATED_BEFORE_FOLDED.search(
+                text[max(0, span[0] - 40) : span[0]], folded[max(0, span[0] - 40) : span[0]]
+            ):
                 continue  # "no stem cell injections"
             found.append((span, _VERB_OF_NOUN.get(_norm(noun).rstrip("s"), _norm(noun))))
         return found
 
     @staticmethod
-    def _only_a_topic(text: str, position: int, verbs: list[Span]) -> bool:
+    def _only_a_topic(text: str, folded: str, position: int, verbs: list[Span]) -> bool:
         """'received a letter about stem cell trials': the cells are what it was about."""
         index = bisect_right(verbs, position, key=lambda span: span[1])
         if index == 0:
             return False
-        return bool(_TOPIC.search(text, max(verbs[index - 1][1], position - _NEAR), position))
+        start = max(verbs[index - 1][1], position - _NEAR)
+        return bool(_TOPIC_FOLDED.search(text, folded, start, position))
 
     def _refers_to_cells(self, sentence: Sentence) -> bool:
         """'They were given by injection ...' just after the cells were named."""
@@ -1011,17 +1286,19 @@ class _Reader:
         )
 
     @staticmethod
-    def _admin_verb(text: str, match: re.Match[str]) -> bool:
+    def _admin_verb(text: str, folded: str, match: re.Match[str]) -> bool:
         if match.start() == 0:
             # "Delivered via ...": a telling; "Transplanted cells have ...": an adjective.
             return bool(_OPENING_PARTICIPLE.match(text, match.end()))
-        before = text[max(0, match.start() - 40) : match.start()]
-        if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text, match.end()):
+        start = max(0, match.start() - 40)
+        before, folded_before = text[start : match.start()], folded[start : match.start()]
+        if _NEGATED_BEFORE_FOLDED.search(before, folded_before) or _NEGATED_AFTER.match(
+            text, match.end()
+        ):
             return False  # "never received", "had no stem cells"
         verb = _norm(match.group("verb"))
         return not (
-            verb in {_norm(v) for v in _V.passive_only_verbs}
-            and not _PASSIVE_BEFORE.search(before)
+            verb in _PASSIVE_ONLY and not _PASSIVE_BEFORE_FOLDED.search(before, folded_before)
         )
 
     def _cell_events(self, sentence: Sentence, cells: list[_Cells], verb: str) -> list[_Event]:
@@ -1050,11 +1327,13 @@ class _Reader:
     def _split_items(self, sentence: Sentence, primary: _Cells | None) -> list[_Event]:
         """'4 intravenous and 2 intrathecal infusions', '1 ... via X, 2 ... via Y', doses."""
         text, offset = sentence.text, sentence.start
+        folded, present = self.folded[sentence.index], self.words[sentence.index]
         key = primary.key if primary else "stem cells"
         events: list[_Event] = []
         # (a) counts per route: "4 intravenous and 2 intrathecal infusions",
         # "4 intrathecal injections ... and 4 IV infusions"
-        for item, noun in _counted_routes(text):
+        routed = has(folded, _SPLIT_ROUTE_GATE) or has(text, _ROUTE_ABBR_GATE)
+        for item, noun in _counted_routes(text, folded) if routed else ():
             count = _count_value(item.group("num"))
             route = _route_of(item.group("route"))
             if count is None or route is None:
@@ -1081,7 +1360,7 @@ class _Reader:
         # (b) "N <what> via <route>" listed
         via = [
             m
-            for m in _VIA_ITEM.finditer(text)
+            for m in (_VIA_ITEM_FOLDED.finditer(text, folded) if hit(present, _VIA_GATE) else [])
             if _ROUTE.search(m.group("route"))
             or re.search(r"\b(?:puncture|surgery|injection)\b", m.group("route"), _FLAGS)
         ]
@@ -1112,7 +1391,11 @@ class _Reader:
                 events.append(event)
             return events
         # (c) "490 million cells were administered intrathecally, 15 million ... into each ..."
-        doses = list(_DOSE_ROUTE_ITEM.finditer(text))
+        doses = (
+            list(_DOSE_ROUTE_ITEM.finditer(text))
+            if hit(present, _CELLS_GATE) and hit(present, _MULTIPLIER_GATE)
+            else []
+        )
         if len(doses) >= 2 or (doses and not primary):
             for item in doses:
                 event = _Event("cell_therapy", sentence, key, cells=primary, split=len(doses) > 1)
@@ -1173,13 +1456,19 @@ class _Reader:
     # -- filling slots -------------------------------------------------------------------
     def _fill_route(self, event: _Event, text: str, offset: int, start: int, end: int) -> None:
         found: list[tuple[Route, int, int, str]] = []
-        for match in _ROUTE.finditer(text, start, end):
+        folded = fold(text)
+        routes = (
+            _ROUTE_FOLDED.finditer(text, folded, start, end)
+            if has(folded, _ROUTE_GATE) or has(text, _ROUTE_ABBR_GATE)
+            else []
+        )
+        for match in routes:
             route = _route_from_match(match)
             if route is None or any(r is route or match.start() < stop for r, _, stop, _ in found):
                 continue  # the same route again, or a word inside the last route's phrase
             phrase, stop = self._route_text(match, route, text)
             found.append((route, match.start(), stop, phrase))
-        if not found and event.verb and _norm(event.verb) in {_norm(v) for v in _V.implant_verbs}:
+        if not found and event.verb and _norm(event.verb) in _IMPLANT_VERBS:
             event.route = event.route_key = _V.surgical_route
             return
         if not found:
@@ -1222,16 +1511,17 @@ class _Reader:
 
     @staticmethod
     def _fill_count(event: _Event, text: str, offset: int) -> None:
-        found = _count_in(text)
+        folded = fold(text)
+        found = _count_in(text, folded) if has(folded, _COUNT_NOUN_GATE) else None
         if found is None:
-            daily = _DAILY_FOR.search(text)
+            daily = _DAILY_FOR.search(text) if has(folded, _DAY_GATE) else None
             days = _count_value(daily.group("days")) if daily else None
             if daily and days:
                 event.sessions = days
                 event.spans["sessions"] = _abs(daily.span(), offset)
                 return
             # "given by lumbar puncture three times", "the injections were repeated twice"
-            times = _TIMES.search(text)
+            times = _TIMES.search(text) if has(folded, _TIMES_GATE) else None
             count = _times_value(times.group("num")) if times else None
             if times and count:
                 event.sessions = count
@@ -1271,8 +1561,9 @@ class _Reader:
     ) -> None:
         end = len(text) if end is None else end
         sides: dict[str, Span] = {}
-        for side, pattern in _LATERALITY:
-            match = pattern.search(text, start, end)
+        folded = fold(text)
+        for side, pattern in _LATERALITY_FOLDED:
+            match = pattern.search(text, folded, start, end)
             if match:
                 sides[side] = _abs(match.span(), offset)
         if not sides:
@@ -1368,7 +1659,7 @@ class _Reader:
             name_words: list[re.Match[str]] = []
             for word in reversed(words):
                 if (
-                    word.group().lower() in {w.lower() for w in _V.other_name_stopwords}
+                    word.group().lower() in _OTHER_STOPWORDS
                     or not word.group()[0].isalpha()
                     or len(name_words) >= 3
                 ):
@@ -1390,7 +1681,7 @@ class _Reader:
     def _rehab_events(self, sentence: Sentence, has_verb: bool) -> list[_Event]:
         text, offset = sentence.text, sentence.start
         events: list[_Event] = []
-        for match in _REHAB.finditer(text):
+        for match in _REHAB_FOLDED.finditer(text, self.folded[sentence.index]):
             before = text[max(0, match.start() - 60) : match.start()]
             habitual = bool(_HABITUAL.search(before))
             alongside = bool(_ALONGSIDE.search(before))
@@ -1525,9 +1816,16 @@ class _Reader:
 
     def _stated_source(self) -> tuple[str | None, Span | None]:
         for sentence in self.doc.sentences:
+            present = self.words[sentence.index]
+            if not ("cell" in present or "cells" in present):
+                continue  # the words \bcells?\b looks for
             if not re.search(r"\bcells?\b", sentence.text, _FLAGS):
                 continue
-            match = _SOURCED_FROM.search(sentence.text)
+            match = (
+                _SOURCED_FROM_FOLDED.search(sentence.text, self.folded[sentence.index])
+                if hit(present, _FROM_GATE)
+                else None
+            )
             if match:
                 return (
                     _V.cell_sources.get(_norm(match.group("src"))),
@@ -1550,12 +1848,7 @@ class _Reader:
     def _single_side(self) -> tuple[str, Span] | None:
         """A story that names one eye only implies it (FORMAT.md convention)."""
         found: dict[str, Span] = {}
-        for match in re.finditer(
-            r"\b(?P<side>right|left)\s{1,3}eye\b|\b(?P<abbr>(?-i:OD|OS))\b"
-            r"|\b(?:both|each)\s{1,3}eyes?\b|\bbilateral",
-            self.text,
-            _FLAGS,
-        ):
+        for match in _SIDE_FOLDED.finditer(self.text, self.doc.memo(folded_text)):
             side = (
                 match.group("side")
                 or {"OD": "right", "OS": "left"}.get(match.group("abbr") or "", "both")
@@ -1608,7 +1901,7 @@ class _Reader:
     def _passing_mention(self) -> tuple[Sentence, Span] | None:
         """The first clause that places the treatment in time, and that clause's bounds."""
         for sentence in self.doc.sentences:
-            if not _TREATMENT_WORD.search(sentence.text):
+            if not _TREATMENT_WORD_FOLDED.search(sentence.text, self.folded[sentence.index]):
                 continue
             for time in _times(sentence):
                 after = self.text[time.start : time.end + 50]
@@ -1654,6 +1947,8 @@ class _Reader:
             if dates:
                 return dates[0]
         lines = self.doc.lines
+        if "admission" not in self.doc.memo(folded_text):
+            return None  # every match of _ADMISSION holds the word
         for number, (start, end) in enumerate(lines):
             if not _ADMISSION.search(self.text, start, end):
                 continue
@@ -1684,8 +1979,12 @@ class _Reader:
                 return
             found.append(PriorTreatmentMention(name=name, kind=kind, spans={"name": span}))
 
-        for sentence in self.doc.sentences:
-            for name, span, kind in _prior_in(sentence, day0, self.by_sentence):
+        for sentence in self.doc.sentences if not self.inert else ():
+            if not hit(self.words[sentence.index], _PRIOR_WORDS):
+                continue  # every rule of _prior_in needs one of these words
+            for name, span, kind in _prior_in(
+                sentence, day0, self.by_sentence, self.words[sentence.index]
+            ):
                 add(name, span, kind)
         for event in events:
             if id(event) in main or event.kind in ("reference", "cell_therapy"):
@@ -1748,6 +2047,7 @@ _QUALIFIED = re.compile(
     + r"))\b",
     _FLAGS,
 )
+_QUALIFIED_FOLDED = FoldedPattern(_QUALIFIED)
 _FAILURE = re.compile(r"\b(?:" + _phrases(_P["failure_cues"]) + r")\b", _FLAGS)
 _TREATED_IN = re.compile(
     r"\b(?:was|were|had\s{1,3}been|been|got|getting)\s{1,3}(?:treated|treatment)\s{1,3}"
@@ -1875,13 +2175,16 @@ def _split_list(body: str, offset: int) -> list[tuple[str, Span]]:
 
 
 def _prior_in(
-    sentence: Sentence, day0: int | None, cells: Mapping[int, list[_Cells]]
+    sentence: Sentence,
+    day0: int | None,
+    cells: Mapping[int, list[_Cells]],
+    present: frozenset[str],
 ) -> list[tuple[str, Span, str]]:
     text, offset = sentence.text, sentence.start
     found: list[tuple[str, Span, str]] = []
     before_day0 = day0 is None or sentence.index < day0
     listed: list[Span] = []
-    for match in _DESPITE.finditer(text):
+    for match in _DESPITE.finditer(text) if hit(present, _DESPITE_GATE) else ():
         listed.append(match.span())
         if not (day0 is None or sentence.index <= day0):
             continue  # "despite vitrectomy" after the story's treatment: a rescue, not prior
@@ -1900,14 +2203,24 @@ def _prior_in(
             kind = "drug" if _DRUG.search(item) else "other"
             found.append((item, _abs(span, offset), kind))
     # "She had been treated with oral steroids and IVIG without improvement"
-    if before_day0 and not cells.get(sentence.index):
+    if (
+        before_day0
+        and not cells.get(sentence.index)
+        and hit(present, _TREATED_WITH_GATE)
+        and hit(present, _WITH_GATE)
+    ):
         for match in _TREATED_WITH.finditer(text):
             for item, span in _split_list(match.group("body"), match.start("body")):
                 if len(item.split()) <= 5:
                     kind = "drug" if _DRUG.search(item) else "other"
                     found.append((item, _abs(span, offset), kind))
     # "He tried acupuncture and several medications, but nothing helped"
-    if before_day0 and _FAILURE.search(text) and not cells.get(sentence.index):
+    if (
+        before_day0
+        and not cells.get(sentence.index)
+        and hit(present, _TRIED_GATE)
+        and _FAILURE.search(text)
+    ):
         for match in _TRIED.finditer(text):
             for listed_item, (start, end) in _split_list(match.group("body"), match.start("body")):
                 quantifier = _QUANTIFIER.match(listed_item)  # "several medications"
@@ -1916,17 +2229,21 @@ def _prior_in(
                 if item and len(item.split()) <= 6:
                     kind = "drug" if _DRUG.search(item) else "other"
                     found.append((item, _abs((start + skip, end), offset), kind))
-    if day0 is None or sentence.index <= day0:
+    if (day0 is None or sentence.index <= day0) and hit(present, _FAILED_IN_GATE):
         found.extend(_failed_in(sentence, cells))
     # "After normal treatment the blood sugar still ...": a failed treatment told before
-    for match in _QUALIFIED.finditer(text):
+    qualified = (
+        _QUALIFIED_FOLDED.finditer(text, fold(text)) if hit(present, _QUALIFIED_GATE) else []
+    )
+    for match in qualified:
         failed = _FAILURE.search(text) or (
             before_day0 and re.search(r"\b(?:before|prior)\b", text, _FLAGS)
         )
         inside = any(s <= match.start() < e for s, e in listed)  # "despite standard therapy with"
         if failed and not inside and not cells.get(sentence.index):
             found.append((match.group("name"), _abs(match.span("name"), offset), "other"))
-    for match in _TREATED_IN.finditer(text):
+    treat = hit(present, _TREAT_GATE)
+    for match in _TREATED_IN.finditer(text) if treat and hit(present, _PLACES_GATE) else ():
         found.append(
             (
                 f"treatment {match.group('prep').lower()} {match.group('where').lower()}",
@@ -1934,12 +2251,19 @@ def _prior_in(
                 "other",
             )
         )
-    if not cells.get(sentence.index) and sentence.index != day0:
+    if (
+        not cells.get(sentence.index)
+        and sentence.index != day0
+        and treat
+        and hit(present, _FOR_GATE)
+    ):
         for match in _TREATED_FOR.finditer(text):
             what = match.group("what").strip()
             if _CELL.search(what) or _DRUG.search(what):
                 continue
             found.append((f"treatment for {what}", _abs(match.span(), offset), "other"))
+    if not hit(present, _PRIOR_DRUG_GATE):
+        return found
     for pattern in (_STOPPED, _DOSE_OF):
         for match in pattern.finditer(text):
             found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
@@ -2088,10 +2412,13 @@ _DRUG_DENIED = re.compile(
 )
 
 
+_DRUG_BEFORE_FOLDED = FoldedPattern(_DRUG_BEFORE)
+
+
 def _drug_phrase(text: str, match: re.Match[str]) -> Span:
     """The noun phrase around a drug word: 'six parabulbar injections of dexamethasone'."""
     start, end = match.start(), match.end()
-    before = _DRUG_BEFORE.search(text, max(0, start - 80), start)
+    before = _DRUG_BEFORE_FOLDED.search(text, fold(text), max(0, start - 80), start)
     if before:
         start = before.start()
     after = _DRUG_AFTER.match(text, end)
@@ -2121,9 +2448,9 @@ def _dose_unit(unit: str, per_kg: bool) -> str | None:
     return f"{canonical}/kg" if per_kg and canonical in ("mg", "ug") else canonical
 
 
-def _counted_routes(text: str) -> list[tuple[re.Match[str], re.Match[str] | None]]:
+def _counted_routes(text: str, folded: str) -> list[tuple[re.Match[str], re.Match[str] | None]]:
     """Routes that each carry their own count, with the noun they share or have."""
-    matches = list(_SPLIT_ROUTE_ITEM.finditer(text))
+    matches = _SPLIT_ROUTE_ITEM_FOLDED.finditer(text, folded)
     group: list[re.Match[str]] = []
     for match in matches:
         if group and not _ITEM_JOIN.fullmatch(text, group[-1].end(), match.start()):
@@ -2153,11 +2480,12 @@ def _count_value(text: str) -> int | None:
 
 
 _NUMBER = re.compile(_NUM)
+_NUMBER_FOLDED = FoldedPattern(re.compile(_NUM, _FLAGS))  # _NUM is all "(?i:...)" already
 
 
-def _count_in(text: str) -> tuple[int, Span, str, str | None, str] | None:
+def _count_in(text: str, folded: str) -> tuple[int, Span, str, str | None, str] | None:
     """A counted treatment: '7 ... stem cell (UCBSC) packets' -> (7, span, 'packets', 'UCBSC')."""
-    for number in _NUMBER.finditer(text):
+    for number in _NUMBER_FOLDED.finditer(text, folded):
         value = _count_value(number.group())
         if value is None:
             continue
@@ -2194,6 +2522,8 @@ def _times_value(text: str) -> int | None:
 
 
 def _max_ordinal(text: str) -> int | None:
+    if not has(fold(text), _COURSE_GATE):
+        return None  # every match names a course noun
     values = [parse_number(m.group("ord")) for m in _ORDINAL_COURSE.finditer(text)]
     whole = [int(v) for v in values if v is not None and v.is_integer()]
     return max(whole) if whole else None
@@ -2210,10 +2540,12 @@ class _Dose:
 
 def _dose_in(text: str, start: int, end: int) -> _Dose | None:
     """The first dose in ``text[start:end]``: cells, a mass or volume, or 'an amount of'."""
-    cells = _cell_dose(text, start, end)
+    folded = fold(text)
+    cells = _cell_dose(text, start, end, folded) if has(folded, _CELL_DOSE_GATE) else None
     if cells is not None:
         return cells
-    mass = _DOSE_MASS.search(text, start, end)
+    digits = _DIGIT.search(text, start, end)  # every dose below opens with a digit
+    mass = _DOSE_MASS.search(text, start, end) if digits else None
     if mass:
         amount = " ".join(text[mass.start() : mass.end("unit")].split())
         if mass.group("perkg"):
@@ -2239,7 +2571,11 @@ def _dose_in(text: str, start: int, end: int) -> _Dose | None:
             mass.span(),
             days,
         )
-    amount_of = _DOSE_AMOUNT.search(text, start, end)
+    amount_of = (
+        _DOSE_AMOUNT.search(text, start, end)
+        if digits and has(folded, _DOSE_AMOUNT_GATE)
+        else None
+    )
     if amount_of:
         unit = amount_of.group("unit")
         return _Dose(
@@ -2251,9 +2587,9 @@ def _dose_in(text: str, start: int, end: int) -> _Dose | None:
     return None
 
 
-def _cell_dose(text: str, start: int, end: int) -> _Dose | None:
+def _cell_dose(text: str, start: int, end: int, folded: str) -> _Dose | None:
     """'490 million cells', '1x10^6 cells/kg', '100 million cord blood stem cells'."""
-    for number in _DOSE_CELL_NUMBER.finditer(text, start, end):
+    for number in _DOSE_CELL_NUMBER_FOLDED.finditer(text, folded, start, end):
         if not (number.group("mult") or number.group("exp")):
             continue
         value = (
