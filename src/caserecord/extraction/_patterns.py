@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["alternation"]
+__all__ = ["alternation", "fold"]
 
 _SPACE = r"\s{1,3}"
 _FLEXIBLE = re.compile(r"\\ |\\-|['’]")
@@ -33,3 +33,17 @@ def alternation(phrases: Iterable[str], *, flexible: bool = False) -> str:
             _FLEXIBLE.sub(lambda m: _FLEXIBLE_AS[m.group()], re.escape(p)) for p in ordered
         )
     return "|".join(re.escape(p).replace(r"\ ", _SPACE) for p in ordered)
+
+
+# Under re.IGNORECASE these four match ASCII letters ("mıllıon" matches
+# "million", "ſon" matches "son"), but str.lower() keeps them apart; fold()
+# maps them first, so a word a case-insensitive pattern matched is found in
+# the lower-case vocabulary it came from (and the length never changes).
+_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased as re.IGNORECASE compares it, one character for one."""
+    if text.isascii() or not any(chr(c) in text for c in _FOLD):
+        return text.lower()
+    return text.translate(_FOLD).lower()

@@ -47,7 +47,7 @@ from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
 from caserecord.extraction._mentions import ConditionMention, PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation
+from caserecord.extraction._patterns import alternation, fold
 from caserecord.extraction.demographics import _validated, extract_patient, first_patient_end
 from caserecord.extraction.eyes import find_eyes
 from caserecord.extraction.time import TimeMention, find_times
@@ -1653,7 +1653,7 @@ def _custom_times(
         number = _NUMBER_BEFORE.search(text, max(0, anchor.start() - 40), anchor.start())
         value = parse_number(number.group("num")) if number else None
         if number and value:
-            unit = _UNITS[anchor.group("unit")[0].lower()]
+            unit = _UNITS[fold(anchor.group("unit")[0])]
             found.append(
                 TimeMention(
                     offset + number.start(),
@@ -1673,7 +1673,7 @@ def _custom_times(
         value = parse_number(match.group("num"))
         if value is None:
             continue
-        unit = _UNITS[(match.group("unit") or age_unit.value)[0].lower()]
+        unit = _UNITS[fold((match.group("unit") or age_unit.value)[0])]
         months_ago = patient.age_value * _MONTHS_PER[age_unit] - value * _MONTHS_PER[unit]
         if months_ago <= 0:
             continue

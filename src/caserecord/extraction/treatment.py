@@ -41,13 +41,12 @@ from caserecord.extraction._mentions import (
     TreatmentMentions,
 )
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation
+from caserecord.extraction._patterns import alternation, fold
 from caserecord.extraction.time import TimeMention, find_times
 from caserecord.extraction.treatment_gate import (
     FoldedPattern,
     Needles,
     cased_needles,
-    fold,
     folded_sentences,
     folded_text,
     gate_free,
@@ -2598,7 +2597,7 @@ def _cell_dose(text: str, start: int, end: int, folded: str) -> _Dose | None:
             else (parse_number(number.group("num")))
         )
         if value is not None and number.group("mult"):
-            value *= _MULTIPLIERS[number.group("mult").lower()]
+            value *= _MULTIPLIERS[fold(number.group("mult"))]
         elif value is not None:
             value *= 10.0 ** int(number.group("exp").translate(_SUPERSCRIPT))
         stop = None

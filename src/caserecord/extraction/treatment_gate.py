@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from caserecord.extraction._document import Document
+from caserecord.extraction._patterns import fold
 
 __all__ = [
     "cased_needles",
@@ -36,18 +37,10 @@ __all__ = [
     "words",
 ]
 
-_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _RUN = re.compile(r"[A-Za-z]+")
 _LOWER_RUN = re.compile(r"[a-z]+")
 
 Needles = tuple[str, ...] | None  # None: no gate, the rule always runs
-
-
-def fold(text: str) -> str:
-    """``text`` lower-cased so that a case-insensitive ASCII match is a plain substring."""
-    if text.isascii() or not any(chr(c) in text for c in _FOLD):
-        return text.lower()
-    return text.translate(_FOLD).lower()
 
 
 def folded_text(doc: Document) -> str:
