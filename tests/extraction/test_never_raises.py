@@ -37,3 +37,25 @@ def test_any_text(text: str) -> None:
 def test_mutated_stories(sentences: list[str], joiner: str, noise: str) -> None:
     check(joiner.join(sentences) + noise)
     check(noise.join(sentences))
+
+
+# Letters that re.IGNORECASE takes for ASCII ones but str.lower() does not:
+# a rule that matches "mıllıon" must also find it in its vocabulary.
+CASE_LOOKALIKES = [("i", "ı"), ("s", "ſ"), ("k", "\u212a"), ("i", "\u0130")]
+LOOKALIKE_STORY = (
+    "My son, a 9-year-old boy with optic atrophy in both eyes since birth, "
+    "was given 40 million umbilical cord stem cells intrathecally in 4 sessions over 2 weeks. "
+    "A year earlier a fall had damaged his left optic nerve. "
+    "Mild fever and headache were seen after the first session. Before treatment he could see "
+    "only hand motions; at six months his visual acuity was 20/200 OU and the VEP latency "
+    "was 110 ms. Intraocular pressure was 14 mmHg. Mr. Kaiser says his son is a kind, smiling kid."
+)
+
+
+def test_case_lookalike_letters_break_no_rule() -> None:
+    for ascii_letter, lookalike in CASE_LOOKALIKES:
+        text = LOOKALIKE_STORY.replace(ascii_letter, lookalike)
+        record = caserecord.extract(text)
+        assert record.report is not None
+        failed = [n.message for n in record.report.notes if "rules failed" in n.message]
+        assert failed == [], (lookalike, failed)

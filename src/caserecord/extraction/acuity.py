@@ -15,13 +15,18 @@ Cue phrases live in ``data/acuity.json``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from re import _constants, _parser  # type: ignore[attr-defined]
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
 from caserecord.extraction._mentions import FindingMention
 from caserecord.extraction._numbers import parse_number
 from caserecord.extraction.eyes import eye_near, find_eyes
+from caserecord.extraction.time import finditer_lowered, lower_pattern, lowered
 
 __all__ = ["extract_acuity"]
 
@@ -91,6 +96,62 @@ def _level_patterns() -> list[tuple[str, re.Pattern[str]]]:
 _LEVELS = _level_patterns()
 
 
+def _necessary_words(pattern: re.Pattern[str]) -> list[str]:
+    """Words every match of ``pattern`` contains: letters of its top-level literal runs."""
+    runs, run = [], []
+    for op, value in _parser.parse(pattern.pattern, pattern.flags):
+        if op is _constants.LITERAL:
+            run.append(chr(value))
+        else:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    words = [word for text in runs for word in re.findall(r"[A-Za-z]+", text)]
+    if pattern.flags & re.IGNORECASE:
+        words = [word.lower() for word in words]
+    return words
+
+
+def _level_keys() -> list[str]:
+    """One word per level pattern that a match cannot lack, the same word for as
+    many patterns as can share it (so a text is searched for few words)."""
+    options = [_necessary_words(pattern) for _, pattern in _LEVELS]
+    if not all(options):  # pragma: no cover - a phrase without a plain word
+        raise RuntimeError("caserecord rule file data/acuity.json: a level phrase has no word")
+    # Short words ("of", "and") are everywhere: a longer one of the phrase, if any.
+    pool = sorted({w for words in options for w in ([w for w in words if len(w) >= 4] or words)})
+    keys: list[str | None] = [None] * len(options)
+    while None in keys:
+        counts = {
+            candidate: sum(
+                1
+                for index, words in enumerate(options)
+                if keys[index] is None and any(candidate in word for word in words)
+            )
+            for candidate in pool
+        }
+        best = max(pool, key=lambda w: (counts[w], len(w)))
+        for index, words in enumerate(options):
+            if keys[index] is None and any(best in word for word in words):
+                keys[index] = best
+    return [key for key in keys if key is not None]
+
+
+# (level, pattern, the same for lower-cased text or None, a word it needs)
+_LEVEL_RULES = [
+    (level, pattern, lower_pattern(pattern) if pattern.flags & re.IGNORECASE else None, key)
+    for (level, pattern), key in zip(_LEVELS, _level_keys(), strict=True)
+]
+_CONTEXT_LOW = lower_pattern(_CONTEXT)
+_LOGMAR_LOW = lower_pattern(_LOGMAR)
+_LETTERS_LOW = lower_pattern(_LETTERS)
+_DECIMAL_LOW = lower_pattern(_DECIMAL)
+_RANGE_LOW = lower_pattern(_RANGE)
+_FROM_LOW = lower_pattern(_FROM)
+_DECIMAL_POINT = re.compile(r"\.\d")  # in every _DECIMAL match
+_LEVEL_KEYS = frozenset(rule[3] for rule in _LEVEL_RULES)
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     start: int
@@ -102,35 +163,91 @@ class _Candidate:
 def extract_acuity(doc: Document) -> list[FindingMention]:
     """Every visual acuity value or level stated in the document."""
     found: list[FindingMention] = []
-    for sentence in doc.sentences:
+    text = doc.text
+    low = lowered(text)
+    sentences = doc.sentences
+    indexes: Iterable[int]
+    if low is None:
+        levels = _LEVEL_RULES
+        indexes = range(len(sentences))
+    else:
+        # Level patterns whose word the text lacks cannot match in any sentence,
+        # and a sentence without a word or sign some pattern needs has no value.
+        keys = {key for key in _LEVEL_KEYS if key in low or key in text}
+        levels = [rule for rule in _LEVEL_RULES if rule[3] in keys]
+        indexes = _sentences_with(doc, _trigger(frozenset(keys)), low)
+    for index in indexes:
+        sentence = sentences[index]
         if sentence.header_key and _NOT_ACUITY_HEADER.search(sentence.header_key):
             continue
-        found.extend(_sentence_acuities(doc.text, sentence))
+        body = None if low is None else low[sentence.start : sentence.end]
+        found.extend(_sentence_acuities(text, sentence, body, levels))
     return found
 
 
-def _sentence_acuities(text: str, sentence: Sentence) -> list[FindingMention]:
-    candidates = _candidates(sentence)
+@lru_cache(maxsize=64)
+def _trigger(keys: frozenset[str]) -> re.Pattern[str]:
+    """Something (lower-cased) every value in a sentence holds, given the level words."""
+    signs = ["/", r"\.\d", "logmar", "letters", *sorted(re.escape(k.lower()) for k in keys)]
+    return re.compile("|".join(signs))
+
+
+def _sentences_with(doc: Document, trigger: re.Pattern[str], low: str) -> Iterator[int]:
+    """Indexes of the sentences overlapping a match of ``trigger`` in ``low``, in order."""
+    sentences = doc.sentences
+    starts: list[int] | None = None
+    position = 0
+    while True:
+        hit = trigger.search(low, position)
+        if hit is None:
+            return
+        if starts is None:
+            starts = [sentence.start for sentence in sentences]
+        start, end = hit.start(), max(hit.end(), hit.start() + 1)
+        index = bisect_right(starts, start) - 1
+        if index < 0 or sentences[index].end <= start:
+            index += 1  # the sign is between sentences
+        position = end
+        while index < len(sentences) and sentences[index].start < end:
+            yield index
+            position = max(position, sentences[index].end)
+            index += 1
+
+
+_Level = tuple[str, re.Pattern[str], re.Pattern[str] | None, str]
+
+
+def _sentence_acuities(
+    text: str, sentence: Sentence, low: str | None, levels: list[_Level]
+) -> list[FindingMention]:
+    candidates = _candidates(sentence, low, levels)
     if not candidates:
         return []
     eyes = find_eyes(sentence.text, sentence.start)
+    eye_starts = [eye.start for eye in eyes]  # find_eyes gives them in text order
     clauses = split_clauses(sentence.text, sentence.start)
+    clause_starts = [start for start, _ in clauses]
     mentions: list[FindingMention] = []
     skip_next = False
     for i, cand in enumerate(candidates):
         if skip_next:
             skip_next = False
             continue
-        before = text[max(sentence.start, cand.start - 20) : cand.start]
+        # ``before`` ends at the value: "rang(ed|es|ing) from " / "from " must end it.
+        first = max(sentence.start, cand.start - 20)
+        if low is None:
+            before = text[first : cand.start]
+            ranged, came_from = _RANGE.search(before), _FROM.search(before)
+        else:
+            before = low[first - sentence.start : cand.start - sentence.start]
+            ranged, came_from = _RANGE_LOW.search(before), _FROM_LOW.search(before)
         hint = None
-        if _RANGE.search(before):
+        if ranged:
             skip_next = True  # "ranged from 20/30 to 20/200": one range, keep its start
-        elif _FROM.search(before) and i + 1 < len(candidates):
+        elif came_from and i + 1 < len(candidates):
             hint = "baseline"  # "improved from 0.1 to 0.4": the first value is the before
-        clause = next(
-            ((s, e) for s, e in clauses if s <= cand.start < e), (sentence.start, sentence.end)
-        )
-        eye = eye_near(text, eyes, cand.start, cand.end, clause=clause)
+        clause = _clause(clauses, clause_starts, cand.start, sentence)
+        eye = eye_near(text, eyes, cand.start, cand.end, clause=clause, starts=eye_starts)
         mention = FindingMention(
             measure="visual_acuity",
             sentence=sentence.index,
@@ -148,32 +265,71 @@ def _sentence_acuities(text: str, sentence: Sentence) -> list[FindingMention]:
     return mentions
 
 
-def _candidates(sentence: Sentence) -> list[_Candidate]:
+def _clause(
+    clauses: list[tuple[int, int]], starts: list[int], position: int, sentence: Sentence
+) -> tuple[int, int]:
+    """The first clause holding ``position``, else the whole sentence.
+
+    Clauses are in order and do not overlap, so only the last one starting at
+    or before ``position`` can hold it.
+    """
+    index = bisect_right(starts, position) - 1
+    if index >= 0:
+        start, end = clauses[index]
+        if start <= position < end:
+            return start, end
+    return sentence.start, sentence.end
+
+
+def _candidates(sentence: Sentence, low: str | None, levels: list[_Level]) -> list[_Candidate]:
     text, base = sentence.text, sentence.start
     found: list[_Candidate] = []
-    taken: list[tuple[int, int]] = []
+    # One flag per character of the sentence: a value overlapping one already
+    # taken is dropped (checking a span costs its length, not the values so far).
+    taken = bytearray(len(text))
+    ends: set[int] = set()
 
     def add(start: int, end: int, acuity: str, assumed: str | None = None) -> None:
-        if all(end <= s or start >= e for s, e in taken):
-            taken.append((start, end))
+        if not any(taken[start:end]):
+            taken[start:end] = b"\x01" * (end - start)
+            ends.add(end)
             found.append(_Candidate(base + start, base + end, acuity, assumed))
 
-    has_context = _CONTEXT.search(text) is not None
-    for m in _SNELLEN.finditer(text):
-        acuity = _snellen(m, has_context)
-        if acuity is not None:
-            add(m.start(), m.end(), acuity)
-    for m in _LOGMAR.finditer(text):
-        add(m.start(), m.end(), f"{m.group('a') or m.group('b')} logMAR")
-    for m in _LETTERS.finditer(text):
-        # "20/80 (55 ETDRS letters)" restates the Snellen value: one measurement.
-        restates = any(e <= m.start() <= e + 3 for _, e in taken)
-        letters = int(m.group("n"))
-        named = "etdrs" in m.group().lower()
-        if not restates and 0 <= letters <= 100 and (has_context or named):
-            add(m.start(), m.end(), f"{letters} letters")
-    for level, pattern in _LEVELS:
-        for m in pattern.finditer(text):
+    context: list[bool] = []
+
+    def has_context() -> bool:
+        if not context:
+            pattern, words = (_CONTEXT, text) if low is None else (_CONTEXT_LOW, low)
+            context.append(pattern.search(words) is not None)
+        return context[0]
+
+    if "/" in text:
+        for m in _SNELLEN.finditer(text):
+            acuity = _snellen(m, has_context)
+            if acuity is not None:
+                add(m.start(), m.end(), acuity)
+    if low is None or "logmar" in low:
+        for m in finditer_lowered(_LOGMAR, _LOGMAR_LOW, text, low):
+            add(m.start(), m.end(), f"{m.group('a') or m.group('b')} logMAR")
+    if low is None or "letters" in low:
+        for m in finditer_lowered(_LETTERS, _LETTERS_LOW, text, low):
+            # "20/80 (55 ETDRS letters)" restates the Snellen value: one measurement.
+            at = m.start()
+            restates = any(e in ends for e in range(at - 3, at + 1))
+            letters = int(m.group("n"))
+            named = "etdrs" in m.group().lower()
+            if not restates and 0 <= letters <= 100 and (named or has_context()):
+                add(m.start(), m.end(), f"{letters} letters")
+    for level, pattern, fast, key in levels:
+        if fast is None:
+            if key not in text:
+                continue
+            matches = list(pattern.finditer(text))
+        else:
+            if low is not None and key not in low:
+                continue
+            matches = finditer_lowered(pattern, fast, text, low)
+        for m in matches:
             end, acuity = m.end(), level
             if level in ("CF", "HM"):
                 distance = _DISTANCE.match(text, end)
@@ -185,10 +341,14 @@ def _candidates(sentence: Sentence) -> list[_Candidate]:
                     if amount is not None and unit is not None:
                         acuity, end = f"{level} {amount:g} {unit}", distance.end()
             add(m.start(), end, acuity)
-    if has_context:
-        for m in _DECIMAL.finditer(text):
+    if _DECIMAL_POINT.search(text) and has_context():
+        for m in finditer_lowered(_DECIMAL, _DECIMAL_LOW, text, low):
             value = float(m.group("v"))
-            if 0.01 <= value <= 2.0 and _CONTEXT.search(text, 0, m.start()):
+            if 0.01 <= value <= 2.0 and (
+                _CONTEXT.search(text, 0, m.start())
+                if low is None
+                else _CONTEXT_LOW.search(low, 0, m.start())
+            ):
                 add(
                     m.start(),
                     m.end(),
@@ -216,13 +376,13 @@ def _drop_restatements(text: str, base: int, found: list[_Candidate]) -> list[_C
     return kept
 
 
-def _snellen(match: re.Match[str], has_context: bool) -> str | None:
+def _snellen(match: re.Match[str], has_context: Callable[[], bool]) -> str | None:
     numerator = int(match.group("num"))
     denominator = int(match.group("den").replace(",", ""))
     modifier = (match.group("mod") or "").replace(" ", "")
     if numerator == 20 and 10 <= denominator <= 4000:
         return f"20/{denominator}{modifier}"
-    if not has_context:
+    if not has_context():
         return None
     if numerator == 10 and 10 <= denominator <= 2000:
         return f"10/{denominator}{modifier}"

@@ -27,16 +27,24 @@ so each pass is linear in the length of the text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document
 from caserecord.extraction._mentions import PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation
+from caserecord.extraction._patterns import alternation, fold
+from caserecord.extraction.time import (
+    finditer_lowered,
+    lower_pattern,
+    lowered,
+    matches_at,
+    occurrences,
+    search_lowered,
+)
 
 __all__ = ["extract_patient"]
 
@@ -280,21 +288,235 @@ class _AgePhrase:
     value: str  # "47 year"
 
 
+# -- fast paths: probes, candidates and the words of the text ----------------------------------
+#
+# Every pattern above is costly to try at every position of a document, and
+# most documents hold none of its words.  So each runs only where it can match:
+#
+# - one pass over the lower-cased text (see ``time.lowered``) lists every word
+#   that starts with a word of the vocabulary below (pronouns, sex nouns,
+#   occupations, ...), and a pattern needing such a word runs only when (or
+#   only in the sentences where) one is there;
+# - a *probe*, a part of a pattern that every match contains and that starts
+#   with a literal (so the regex engine skips to it), does the same for the
+#   rest;
+# - where a pattern must still run, it is tried only at the positions a match
+#   can start at, with ``pattern.match`` on the same string -- the matches
+#   ``finditer`` would give.
+
+
+def _word_tree(words: list[str]) -> str:
+    """Literal words as a regex letter tree ("ab|ac" -> "a(?:b|c)"), for lower-cased text.
+
+    Longer words are tried first, so the tree matches the longest word that
+    starts at a position.
+    """
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(tree)
+
+
+def _probe(source: str) -> re.Pattern[str]:
+    """A necessary part of a case-insensitive pattern, for lower-cased text."""
+    return lower_pattern(re.compile(source, _I))
+
+
+_OF_AGE_PROBE = _probe(r"of\s{1,3}age\b")
+_NAME_AGE_PROBE = re.compile(r",\s(?:aged\s)?\d")
+_TITLE_PROBE = re.compile(
+    _words([form for t in _DATA["titles"] for form in (t.capitalize(), t.upper())])
+)
+# How far before its noun a _SEX_NOUN or _CHILD phrase can start ("elderly" or
+# "their", up to three blanks, "middle-aged" or "youngest", three blanks), and
+# the letters it can start with.
+_SEX_NOUN_REACH = 7 + 3 + 11 + 3
+_SEX_NOUN_FIRSTS = "atyoel"  # a, an, the, this, that, young, old, elderly, little
+_CHILD_REACH = max(map(len, _DATA["parent_possessives"])) + 3 + 8 + 3
+_CHILD_FIRSTS = "".join({word[0].lower() for word in _DATA["parent_possessives"]})
+_SEX_WORD2_TAIL = _probe(r"\s{1,3}(?:patient|child|infant|baby|student|subject)\b")  # _SEX_NOUN
+_ORDINAL_TAIL = _probe(r"\s(?:patient|case)\b")  # _SERIES_ORDINAL
+_NAME_SEX_AGE_PROBE = re.compile(r"male,?\s{1,3}(?:aged\s)?\d")
+_NAME_IS_PROBE = re.compile(r"is\s{1,3}an?\s")
+_PROFESSION_WORDS = ("profession", "trade")
+# The longest stretch from the start of a _NAME_AGE match to its comma
+# ("Mister. " + a capitalised name of 31 letters), with room to spare.
+_NAME_AGE_REACH = 48
+_HEADER_AGE = re.compile(r"\s*(\d{1,3}(?:\.\d)?)\s*" + _UNIT + r"?", _I)
+
+# category -> the words whose presence a pattern needs (as whole words, but
+# for the first word of an occupation and a series noun: a sentence cut in
+# the middle of a word may end with one).  The pronouns, frequent and needed
+# only when nothing else tells the sex, are looked for apart.
+_VOCABULARY: dict[str, list[str]] = {
+    "occupation": sorted({phrase.split()[0].lower() for phrase in _DATA["occupations"]}),
+    "series": [word.lower() for word in _DATA["series_nouns"]],
+    "sex_noun": ["man", "woman", "boy", "girl", "gentleman", "lady"],  # as in _SEX_NOUN
+    "sex_word2": ["male", "female"],
+    "child": [word.lower() for word in _DATA["child_words"]],
+    "ordinal": ["second", "third", "fourth", "fifth", "sixth"],  # as in _SERIES_ORDINAL
+    "title": [word.lower() for word in _DATA["titles"]],
+}
+_PRONOUN_VOCABULARY: dict[str, list[str]] = {
+    sex: [w.lower() for w in words] for sex, words in _DATA["pronouns"].items()
+}
+
+
+class _Word(NamedTuple):
+    """A word of the text that starts with a vocabulary word."""
+
+    start: int
+    end: int  # of the whole word
+    whole: bool  # the vocabulary word is the whole word
+
+
+class _Vocabulary:
+    """Finds, in one pass over a lower-cased text, the words that start with
+    words of a vocabulary (category -> words)."""
+
+    def __init__(self, categories: dict[str, list[str]]) -> None:
+        self.categories = categories
+        words = sorted({word for group in categories.values() for word in group})
+        # Exact only for words of plain letters: a word found then cannot hide
+        # the start of another inside it.
+        self.plain = all(re.fullmatch(r"[a-z]+", word) for word in words)
+        tree = _word_tree(words)
+        # A word start: a character that is no word character (checked again for
+        # the non-ASCII ones), the longest vocabulary word, the rest of the word.
+        self.scan = re.compile(r"[^a-z0-9_](" + tree + r")(\w*)")
+        self.at_start = re.compile(r"(" + tree + r")(\w*)")
+        # word -> (length of each vocabulary word it starts with, its categories)
+        self.prefixes = {
+            word: [
+                (len(shorter), [cat for cat, group in categories.items() if shorter in group])
+                for shorter in words
+                if word.startswith(shorter)
+            ]
+            for word in words
+        }
+
+    def find(self, low: str) -> dict[str, list[_Word]]:
+        found: dict[str, list[_Word]] = {category: [] for category in self.categories}
+        hits: list[tuple[int, str, int]] = []
+        first = self.at_start.match(low)
+        if first is not None:
+            hits.append((0, first.group(1), first.end()))
+        for match in self.scan.finditer(low):
+            if not low[match.start()].isalnum():  # else a non-ASCII letter or digit
+                hits.append((match.start(1), match.group(1), match.end()))
+        for start, word, end in hits:
+            for length, categories in self.prefixes[word]:
+                entry = _Word(start, end, start + length == end)
+                for category in categories:
+                    found[category].append(entry)
+        return found
+
+
+_WORDS_OF = _Vocabulary(_VOCABULARY)
+_PRONOUNS_OF = _Vocabulary(_PRONOUN_VOCABULARY)
+_VOCABULARY_PLAIN = _WORDS_OF.plain and _PRONOUNS_OF.plain
+
+
+def _vocabulary(low: str) -> dict[str, list[_Word]]:
+    """Category -> the words of ``low`` (lower-cased text) starting with one of its words."""
+    return _WORDS_OF.find(low)
+
+
+def _lower_doc(doc: Document) -> str | None:
+    return lowered(doc.text)
+
+
+def _doc_vocabulary(doc: Document) -> dict[str, list[_Word]] | None:
+    low = doc.memo(_lower_doc)
+    if low is None or not _VOCABULARY_PLAIN:
+        return None
+    return _vocabulary(low)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """The first patient's part of the text, lower-cased, and its words."""
+
+    text: str
+    low: str | None  # None: read every pattern the slow way
+    words: dict[str, list[_Word]] | None
+
+
+def _after_blank(low: str, words: list[_Word]) -> list[_Word]:
+    return [w for w in words if w.start > 0 and low[w.start - 1].isspace()]
+
+
+def _sentences_hit(doc: Document, spans: list[tuple[int, int]]) -> list[int]:
+    """Indexes of the sentences overlapping any of ``spans``, in order."""
+    sentences = doc.sentences
+    starts = doc.memo(_sentence_starts)
+    marked: set[int] = set()
+    for start, end in spans:
+        index = max(0, bisect_right(starts, start) - 1)
+        while index < len(sentences) and sentences[index].start < max(end, start + 1):
+            if sentences[index].end > start:
+                marked.add(index)
+            index += 1
+    return sorted(marked)
+
+
+def _sentence_starts(doc: Document) -> list[int]:
+    return [sentence.start for sentence in doc.sentences]
+
+
+_HEADER_KEYS = {role: {k.lower() for k in keys} for role, keys in _DATA["header_keys"].items()}
+
+
+def _headers(doc: Document) -> dict[str, Any]:
+    """The header of each role (``doc.header`` for each role, in one pass)."""
+    wanted = _HEADER_KEYS
+    found: dict[str, Any] = {}
+    for header in doc.headers:
+        key = header.key.lower()
+        for role, keys in wanted.items():
+            if key in keys and role not in found:
+                found[role] = header
+        if len(found) == len(wanted):
+            break
+    return found
+
+
 def extract_patient(doc: Document) -> PatientMention:
     """Sex, age, occupation and label of the (first) patient of ``doc``."""
     found = PatientMention()
-    others, first_end = _other_patients(doc)
-    scope = doc.text[:first_end]
+    others_found, first_end = doc.memo(_other_patients)
+    others = list(others_found)
+    scope = _scope(doc, first_end)
     phrases = _age_phrases(scope)
+    sex_ages = _sex_age_matches(scope.text)
 
     # A header wins; otherwise the first cue of the text speaks for the patient.
-    ages = sorted(_age_cues(doc, scope, phrases), key=lambda c: (c.rank > 0, c.position))
+    ages = sorted(
+        _age_cues(doc, scope.text, phrases, sex_ages), key=lambda c: (c.rank > 0, c.position)
+    )
     if ages:
         value, unit = ages[0].value.split(" ", 1)
         found.age_value, found.age_unit = float(value), unit
         found.spans["age"] = ages[0].span
 
-    sexes = sorted(_sex_cues(doc, scope, phrases), key=lambda c: (c.rank > 0, c.position))
+    titles = _title_matches(scope)
+    sexes = sorted(
+        _sex_cues(doc, scope, phrases, sex_ages, titles),
+        key=lambda c: (c.rank > 0, c.position),
+    )
     if sexes:
         found.sex = sexes[0].value
         found.spans["sex"] = sexes[0].span
@@ -308,7 +530,7 @@ def extract_patient(doc: Document) -> PatientMention:
         found.occupation = occupation.value
         found.spans["occupation"] = occupation.span
 
-    label = _label(doc, scope, phrases)
+    label = _label(doc, scope.text, phrases, titles)
     if label is not None:
         found.label = label.value
         found.spans["label"] = label.span
@@ -321,11 +543,22 @@ def extract_patient(doc: Document) -> PatientMention:
     return found
 
 
+def _scope(doc: Document, first_end: int) -> _Scope:
+    text = doc.text
+    low = doc.memo(_lower_doc)
+    if first_end == len(text):
+        return _Scope(text, low, doc.memo(_doc_vocabulary))
+    scope = text[:first_end]
+    if low is None or not _VOCABULARY_PLAIN:
+        return _Scope(scope, None if low is None else low[:first_end], None)
+    return _Scope(scope, low[:first_end], _vocabulary(low[:first_end]))
+
+
 # -- headers -----------------------------------------------------------------------------
 
 
 def _header(doc: Document, role: str) -> Any:
-    return doc.header(*_DATA["header_keys"].get(role, []))
+    return doc.memo(_headers).get(role)
 
 
 # -- age -----------------------------------------------------------------------------------
@@ -342,19 +575,29 @@ def _age_value(number: str, unit: str | None) -> str | None:
     return f"{value:g} {_unit(unit)}"
 
 
-def _age_phrases(scope: str) -> list[_AgePhrase]:
+def _age_phrases(scope: _Scope) -> list[_AgePhrase]:
     """Every age phrase that speaks of the patient now, in text order."""
+    text, low = scope.text, scope.low
     matches: list[re.Match[str]] = []
-    for anchor, pattern in ((_OLD, _AGE_OLD), (_OF_AGE, _AGE_OF)):
-        for end in anchor.finditer(scope):
-            match = pattern.search(scope, max(0, end.start() - 48), end.end())
+    if low is None:
+        olds = list(_OLD.finditer(text))
+        of_ages = list(_OF_AGE.finditer(text))
+        ageds = list(_AGED.finditer(text))
+    else:
+        # "old" is the word the anchor ends with; "of age" and "aged" start theirs.
+        olds = matches_at(_OLD, text, [p - 1 for p in occurrences(low, ("old",)) if p > 0])
+        of_ages = matches_at(_OF_AGE, text, [m.start() for m in _OF_AGE_PROBE.finditer(low)])
+        ageds = matches_at(_AGED, text, occurrences(low, ("aged",)))
+    for anchors, pattern in ((olds, _AGE_OLD), (of_ages, _AGE_OF)):
+        for end in anchors:
+            match = _search(pattern, text, low, max(0, end.start() - 48), end.end())
             if match is not None:
                 matches.append(match)
-    matches += list(_AGED.finditer(scope))
-    matches += list(_NAME_AGE.finditer(scope))
+    matches += ageds
+    matches += _name_age_matches(text)
     phrases = []
     for match in matches:
-        if _blocked(scope, match.start(), match.end()):
+        if _blocked(text, low, match.start(), match.end()):
             continue
         value = _age_value(match.group("num"), match.group("unit") or None)
         if value is not None:
@@ -362,29 +605,69 @@ def _age_phrases(scope: str) -> list[_AgePhrase]:
     return sorted(phrases, key=lambda p: p.start)
 
 
-def _age_cues(doc: Document, scope: str, phrases: list[_AgePhrase]) -> Iterator[_Cue]:
+def _name_age_matches(scope: str) -> list[re.Match[str]]:
+    # Every match has ", 47" (or ", aged 47") right after a capitalised name
+    # ("Okafor": all the lower-case letters before the comma, after a capital)
+    # or an initial ("J.", "J. ").
+    starts: set[int] = set()
+    for comma in _NAME_AGE_PROBE.finditer(scope):
+        at = comma.start()
+        letters = at
+        while letters > 0 and "a" <= scope[letters - 1] <= "z":
+            letters -= 1
+        if letters < at:
+            if not (letters > 0 and "A" <= scope[letters - 1] <= "Z"):
+                continue
+        elif not (
+            (at >= 2 and scope[at - 1] == "." and "A" <= scope[at - 2] <= "Z")
+            or (
+                at >= 3
+                and scope[at - 1].isspace()
+                and scope[at - 2] == "."
+                and "A" <= scope[at - 3] <= "Z"
+            )
+        ):
+            continue
+        for start in range(max(0, at - _NAME_AGE_REACH), at):
+            if "A" <= scope[start] <= "Z":
+                starts.add(start)
+    return matches_at(_NAME_AGE, scope, sorted(starts))
+
+
+def _sex_age_matches(scope: str) -> list[re.Match[str]]:
+    # "male"/"Male"/"MALE", perhaps after "Fe"/"fe"/"FE": the match starts at
+    # the "M" or two letters before it.
+    starts: set[int] = set()
+    for position in occurrences(scope, ("ale", "ALE")):
+        starts.update(p for p in (position - 1, position - 3) if p >= 0)
+    return matches_at(_SEX_AGE, scope, sorted(starts))
+
+
+def _age_cues(
+    doc: Document, scope: str, phrases: list[_AgePhrase], sex_ages: list[re.Match[str]]
+) -> Iterator[_Cue]:
     header = _header(doc, "age")
     if header is not None:
-        match = re.match(r"\s*(\d{1,3}(?:\.\d)?)\s*" + _UNIT + r"?", header.value, _I)
+        match = _HEADER_AGE.match(header.value)
         if match and (age := _age_value(match.group(1), match.group("unit"))):
             span = (header.value_start + match.start(1), header.value_start + match.end())
             yield _Cue(header.value_start, 0, age, span)
-    for match in _SEX_AGE.finditer(scope):
+    for match in sex_ages:
         if age := _age_value(match.group("num"), match.group("unit")):
             yield _Cue(match.start(), 1, age, (match.start("num"), match.end()))
     for phrase in phrases:
         yield _Cue(phrase.start, 1, phrase.value, (phrase.number_start, phrase.end))
 
 
-def _blocked(text: str, start: int, end: int) -> bool:
+def _blocked(text: str, low: str | None, start: int, end: int) -> bool:
     """An onset age, a later age, or a relative's age -- not the patient's now."""
-    before = text[max(0, start - 40) : start]
-    if _AGE_BLOCK.search(before):
+    before = (text if low is None else low)[max(0, start - 40) : start]
+    if (_AGE_BLOCK if low is None else _LOW[_AGE_BLOCK]).search(before):
         return True
-    relative = _RELATIVE_AFTER.match(text, end, min(len(text), end + 40))
+    relative = _search(_RELATIVE_AFTER, text, low, end, min(len(text), end + 40), anchored=True)
     if relative is None:
         return False
-    owner = _POSSESSIVE_BEFORE.search(text, max(0, start - 12), start)
+    owner = _search(_POSSESSIVE_BEFORE, text, low, max(0, start - 12), start)
     parent_speaks = owner is not None and owner.group("who").lower() in _DATA["parent_possessives"]
     return not (parent_speaks and relative.group("rel").lower() in _DATA["child_words"])
 
@@ -392,31 +675,85 @@ def _blocked(text: str, start: int, end: int) -> bool:
 # -- sex -------------------------------------------------------------------------------------
 
 
-def _sex_cues(doc: Document, scope: str, phrases: list[_AgePhrase]) -> Iterator[_Cue]:
+def _title_matches(scope: _Scope) -> list[re.Match[str]]:
+    # A title is a whole word; the probe's hits are letters, so no title can
+    # start inside one of them: either way, every start is a candidate.
+    if scope.words is None:
+        starts = [m.start() for m in _TITLE_PROBE.finditer(scope.text)]
+    else:
+        starts = [w.start for w in scope.words["title"] if w.whole]
+    return matches_at(_TITLE, scope.text, starts)
+
+
+def _starts_before(low: str, words: list[_Word], reach: int, firsts: str) -> set[int]:
+    """Where a phrase ending in one of ``words`` can start: a letter of ``firsts``
+    at most ``reach`` characters before the word."""
+    starts = set()
+    for word in words:
+        for start in range(max(0, word.start - reach), word.start):
+            if low[start] in firsts:
+                starts.add(start)
+    return starts
+
+
+def _sex_noun_matches(scope: _Scope) -> list[re.Match[str]]:
+    low, words = scope.low, scope.words
+    if low is None or words is None:
+        return finditer_lowered(_SEX_NOUN, _SEX_NOUN_LOW, scope.text, low)
+    # "a young man": the noun is a whole word after a blank, the phrase starts
+    # with a determiner; "female patient": the match starts at "female".
+    nouns = [w for w in _after_blank(low, words["sex_noun"]) if w.whole]
+    starts = _starts_before(low, nouns, _SEX_NOUN_REACH, _SEX_NOUN_FIRSTS)
+    starts.update(w.start for w in words["sex_word2"] if _SEX_WORD2_TAIL.match(low, w.end))
+    return matches_at(_SEX_NOUN, scope.text, sorted(starts))
+
+
+def _child_matches(scope: _Scope) -> list[re.Match[str]]:
+    low, words = scope.low, scope.words
+    if low is None or words is None:
+        return finditer_lowered(_CHILD, _CHILD_LOW, scope.text, low)
+    # "our little daughter": the child word is a whole word after a blank, the
+    # phrase starts with the possessive.
+    nouns = [w for w in _after_blank(low, words["child"]) if w.whole]
+    starts = _starts_before(low, nouns, _CHILD_REACH, _CHILD_FIRSTS)
+    return matches_at(_CHILD, scope.text, sorted(starts))
+
+
+def _sex_cues(
+    doc: Document,
+    scope: _Scope,
+    phrases: list[_AgePhrase],
+    sex_ages: list[re.Match[str]],
+    titles: list[re.Match[str]],
+) -> Iterator[_Cue]:
+    text = scope.text
     header = _header(doc, "sex")
     if header is not None:
         value = _sex_of(header.value.strip().rstrip("."))
         if value is not None:
             yield _Cue(header.value_start, 0, value, (header.value_start, header.value_end))
     sex_words = _DATA["sex_words"]
-    for match in _SEX_AGE.finditer(scope):
-        yield _Cue(match.start(), 1, sex_words[match.group("sex").lower()], match.span("sex"))
+    for match in sex_ages:
+        yield _Cue(match.start(), 1, sex_words[fold(match.group("sex"))], match.span("sex"))
+    low = scope.low
     for phrase in phrases:  # "a 55-year-old woman", "male, 28 years old"
-        after = _SEX_AFTER.match(scope, phrase.end, min(len(scope), phrase.end + 60))
-        before = _SEX_BEFORE.search(scope, max(0, phrase.start - 30), phrase.start)
+        after = _search(
+            _SEX_AFTER, text, low, phrase.end, min(len(text), phrase.end + 60), anchored=True
+        )
+        before = _search(_SEX_BEFORE, text, low, max(0, phrase.start - 30), phrase.start)
         for near in (after, before):
             if near is not None:
                 word = sex_words[_key(near.group("word"))]
                 yield _Cue(phrase.start, 1, word, near.span("word"))
-    for match in _TITLE.finditer(scope):
+    for match in titles:
         yield _Cue(
-            match.start(), 2, _DATA["titles"][match.group("title").lower()], match.span("title")
+            match.start(), 2, _DATA["titles"][fold(match.group("title"))], match.span("title")
         )
-    for match in _SEX_NOUN.finditer(scope):
+    for match in _sex_noun_matches(scope):
         group = "word" if match.group("word") else "word2"
-        yield _Cue(match.start(), 2, sex_words[match.group(group).lower()], match.span(group))
-    for match in _CHILD.finditer(scope):
-        word = _DATA["child_words"][match.group("word").lower()]
+        yield _Cue(match.start(), 2, sex_words[fold(match.group(group))], match.span(group))
+    for match in _child_matches(scope):
+        word = _DATA["child_words"][fold(match.group("word"))]
         yield _Cue(match.start(), 2, word, match.span("word"))
 
 
@@ -431,41 +768,67 @@ def _sex_of(value: str) -> str | None:
     return {"m": "male", "f": "female"}.get(key)
 
 
-def _pronoun_majority(scope: str) -> tuple[str, Span] | None:
+def _pronoun_majority(scope: _Scope) -> tuple[str, Span] | None:
     """he/his against she/her: a clear majority only (data: minimum count and ratio)."""
-    found = {sex: list(pattern.finditer(scope)) for sex, pattern in _PRONOUN.items()}
+    if scope.low is None or scope.words is None:
+        found = {
+            sex: [m.span() for m in pattern.finditer(scope.text)]
+            for sex, pattern in _PRONOUN.items()
+        }
+    else:
+        # A pronoun is a whole word: exactly the whole words the pass finds.
+        words = _PRONOUNS_OF.find(scope.low)
+        found = {sex: [(w.start, w.end) for w in words[sex] if w.whole] for sex in _PRONOUN}
     male, female = len(found.get("male", [])), len(found.get("female", []))
     minimum, ratio = _DATA["pronoun_minimum"], _DATA["pronoun_ratio"]
     for sex, mine, theirs in (("male", male, female), ("female", female, male)):
         if mine >= minimum and mine >= ratio * theirs:
-            return sex, found[sex][0].span()
+            return sex, found[sex][0]
     return None
 
 
 # -- occupation, label -------------------------------------------------------------------------
 
 
-def _occupation(doc: Document, scope: str, phrases: list[_AgePhrase]) -> _Cue | None:
+def _occupation(doc: Document, scope: _Scope, phrases: list[_AgePhrase]) -> _Cue | None:
     header = _header(doc, "occupation")
     if header is not None and len(header.value.split()) <= 4:
         return _Cue(0, 0, header.value.strip().lower(), (header.value_start, header.value_end))
     cues: list[_Cue] = []
-    for sentence in doc.sentences:
-        if sentence.start >= len(scope):
+    sentences = doc.sentences
+    # Sentences may run past the scope: the whole text's words are asked.
+    low, words = doc.memo(_lower_doc), doc.memo(_doc_vocabulary)
+    if low is None or words is None:
+        indexes: Iterable[int] = range(len(sentences))
+        by_profession = True
+    else:
+        # Only sentences naming an occupation can tell one.
+        spans = [(w.start, w.end) for w in words["occupation"]]
+        indexes = _sentences_hit(doc, spans) if spans else []
+        by_profession = any(word in low for word in _PROFESSION_WORDS)
+    for index in indexes:
+        sentence = sentences[index]
+        if sentence.start >= len(scope.text):
             break
         body = sentence.text
-        for match in _OCC_AFTER_VERB.finditer(body):  # "is a dedicated engineer"
+        low_body = None if low is None else low[sentence.start : sentence.end]
+        verbs = finditer_lowered(_OCC_AFTER_VERB, _LOW[_OCC_AFTER_VERB], body, low_body)
+        for match in verbs:  # "is a dedicated engineer"
             subject = body[max(0, match.start() - 120) : match.start()]
             filler = body[match.end("verb") : match.start("occ")]
             whole = match.start() <= 120  # the subject is the sentence's opening words
             if _patient_subject(subject, whole=whole) and not _OCC_FILLER_STOP.search(filler):
                 cues.append(_occupation_cue(sentence.start, match))
+        if not by_profession:
+            continue
         for anchor in _BY_PROFESSION.finditer(body):  # "a farmer by profession"
             before = _OCC_BEFORE.search(body, max(0, anchor.start() - 40), anchor.start())
             if before is not None:
                 cues.append(_occupation_cue(sentence.start, before))
+    text = scope.text
     for phrase in phrases:  # "an 18-year-old male student"
-        near = _OCC_AFTER_AGE.match(scope, phrase.end, min(len(scope), phrase.end + 60))
+        end = min(len(text), phrase.end + 60)
+        near = _search(_OCC_AFTER_AGE, text, scope.low, phrase.end, end, anchored=True)
         if near is not None:
             cues.append(_occupation_cue(0, near))
     return min(cues, key=lambda c: c.position) if cues else None
@@ -486,18 +849,26 @@ def _occupation_cue(offset: int, match: re.Match[str]) -> _Cue:
     return _Cue(offset + start, 1, _key(match.group("occ")), (offset + start, offset + end))
 
 
-def _label(doc: Document, scope: str, phrases: list[_AgePhrase]) -> _Cue | None:
+def _label(
+    doc: Document, scope: str, phrases: list[_AgePhrase], titles: list[re.Match[str]]
+) -> _Cue | None:
     header = _header(doc, "label")
     if header is not None and 0 < len(header.value.split()) <= 5:
         return _Cue(0, 0, header.value.strip(), (header.value_start, header.value_end))
     cues: list[_Cue] = []
-    for pattern in (_TITLE, _PATIENT_INITIALS):
-        match = pattern.search(scope)
+    initials = matches_at(_PATIENT_INITIALS, scope, occurrences(scope, ("Patient",)))
+    for match in (titles[0] if titles else None, initials[0] if initials else None):
         if match is not None:
             label = match.group().strip()
             cues.append(_Cue(match.start(), 1, label, (match.start(), match.start() + len(label))))
     starts = [p.start for p in phrases]
-    for sentence in doc.sentences:
+    sentences = doc.sentences
+    # Only sentences with "male, 4" or "is a" can open with a name and those words
+    # (probed in the whole text: the last sentence of the scope may run past it).
+    spans = [m.span() for m in _NAME_SEX_AGE_PROBE.finditer(doc.text)]
+    spans += [m.span() for m in _NAME_IS_PROBE.finditer(doc.text)]
+    for number in _sentences_hit(doc, spans) if spans else []:
+        sentence = sentences[number]
         if sentence.start >= len(scope):
             break
         for pattern in (_NAME_SEX_AGE, _NAME_IS):
@@ -520,17 +891,18 @@ def _label(doc: Document, scope: str, phrases: list[_AgePhrase]) -> _Cue | None:
 
 def first_patient_end(doc: Document) -> int:
     """Where the first patient's part of a labelled series ends ("Patient 2:" starts)."""
-    return _other_patients(doc)[1]
+    return doc.memo(_other_patients)[1]
 
 
 def _other_patients(doc: Document) -> tuple[list[Span], int]:
     """Spans naming other patients, and where the first patient's text ends."""
     text = doc.text
+    low, words = doc.memo(_lower_doc), doc.memo(_doc_vocabulary)
     spans: list[Span] = []
     first_end = len(text)
     # "Patient 1 ... Patient 2": a series only when its first member is labelled
     # too -- a lone "Case 17" in a title is a page's number, not a second patient.
-    labels = list(_SERIES_LABEL.finditer(text))
+    labels = matches_at(_SERIES_LABEL, text, occurrences(text, ("Patient", "Case")))
     first = next((m for m in labels if int(m.group("n")) == 1), None)
     seen: set[str] = set()
     for match in labels:
@@ -540,11 +912,60 @@ def _other_patients(doc: Document) -> tuple[list[Span], int]:
         seen.add(number)
         spans.append(match.span())
         first_end = min(first_end, match.start())
-    for match in _SERIES_ORDINAL.finditer(text):
-        spans.append(match.span())
-    for sentence in doc.sentences:
-        for match in _SERIES_COUNT.finditer(sentence.text):
+    # "the second patient": the ordinal, a blank, "patient" or "case".
+    ordinals = [] if words is None else words["ordinal"]
+    if low is None or words is None or any(_ORDINAL_TAIL.match(low, w.end) for w in ordinals):
+        for match in finditer_lowered(_SERIES_ORDINAL, _SERIES_ORDINAL_LOW, text, low):
+            spans.append(match.span())
+    sentences = doc.sentences
+    if low is None or words is None:
+        indexes: Iterable[int] = range(len(sentences))
+    else:
+        # "three patients": the noun after a blank, in the sentences that have one.
+        hits = [(w.start, w.end) for w in _after_blank(low, words["series"])]
+        indexes = _sentences_hit(doc, hits) if hits else []
+    for index in indexes:
+        sentence = sentences[index]
+        body = sentence.text
+        low_body = None if low is None else low[sentence.start : sentence.end]
+        for match in finditer_lowered(_SERIES_COUNT, _LOW[_SERIES_COUNT], body, low_body):
             count = parse_number(match.group("n"))
-            if count is not None and count >= 2 and _SERIES_CONTEXT.search(sentence.text):
+            if count is not None and count >= 2 and _search(_SERIES_CONTEXT, body, low_body):
                 spans.append((sentence.start + match.start(), sentence.start + match.end()))
     return sorted(set(spans)), first_end
+
+
+_SEX_NOUN_LOW = lower_pattern(_SEX_NOUN)
+_CHILD_LOW = lower_pattern(_CHILD)
+_SERIES_ORDINAL_LOW = lower_pattern(_SERIES_ORDINAL)
+# The case-insensitive patterns run on lower-cased text where it is safe.
+_LOW: dict[re.Pattern[str], re.Pattern[str]] = {
+    pattern: lower_pattern(pattern)
+    for pattern in (
+        _AGE_OLD,
+        _AGE_OF,
+        _AGE_BLOCK,
+        _RELATIVE_AFTER,
+        _POSSESSIVE_BEFORE,
+        _SEX_AFTER,
+        _SEX_BEFORE,
+        _OCC_AFTER_VERB,
+        _OCC_AFTER_AGE,
+        _SERIES_COUNT,
+        _SERIES_CONTEXT,
+    )
+}
+
+
+def _search(
+    pattern: re.Pattern[str],
+    text: str,
+    low: str | None,
+    pos: int = 0,
+    endpos: int | None = None,
+    *,
+    anchored: bool = False,
+) -> re.Match[str] | None:
+    return search_lowered(
+        pattern, _LOW[pattern], text, low, pos=pos, endpos=endpos, anchored=anchored
+    )

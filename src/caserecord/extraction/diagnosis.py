@@ -1230,7 +1230,7 @@ def _injured_organs(context: _Context) -> Iterator[_Found]:
         start, end = context.offset + match.start(), context.offset + match.end()
         if context.overlaps(start, end):
             continue
-        name = _DATA["injured_organs"][" ".join(match.group("organ").lower().split())]
+        name = _DATA["injured_organs"][" ".join(fold(match.group("organ")).split())]
         sense = _PHRASES.get("".join(w.norm for w in _tokens(name)))
         key = _ENTRIES[sense.entry].name if sense else name
         tags = _ENTRIES[sense.entry].tags if sense else frozenset({"trauma"})
@@ -1345,7 +1345,7 @@ def _laterality(mention: _Found, context: _Context) -> None:
     else:
         sides += [
             (
-                _BODY_SIDES[" ".join(m.group("side").lower().split())],
+                _BODY_SIDES[" ".join(fold(m.group("side")).split())],
                 (start + m.start(), start + m.end()),
             )
             for m in _BODY_SIDE.finditer(stretch)

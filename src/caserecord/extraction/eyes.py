@@ -7,7 +7,10 @@ in running text (or "Os" in a name) is not taken for the left eye.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+
+from caserecord.extraction.time import lowered, matches_at, occurrences
 
 __all__ = ["EyeMention", "eye_near", "find_eyes"]
 
@@ -20,6 +23,13 @@ _WORDS = re.compile(
     r"\b",
     re.IGNORECASE,
 )
+# A _WORDS match starts at its side or "both" word, or at the preposition
+# before the side ("in the left"); these are the words, lower-cased.
+_SIDES = ("right", "left")
+_BOTHS = ("both", "each", "either", "bilateral")
+_PREPOSITIONS = ("in", "of", "for", "on")
+_DETERMINERS = ("the", "his", "her")
+_ABBREVIATION_WORDS = ("OD", "OS", "OU", "RE", "LE")
 _ABBR_SIDE = {"OD": "right", "RE": "right", "OS": "left", "LE": "left", "OU": "both"}
 
 
@@ -32,16 +42,49 @@ class EyeMention:
 
 def find_eyes(text: str, offset: int = 0) -> list[EyeMention]:
     """Eye mentions in ``text`` in order, spans shifted by ``offset``."""
-    found = [
-        EyeMention(offset + m.start(), offset + m.end(), _ABBR_SIDE[m.group(1)])
-        for m in _ABBREVIATIONS.finditer(text)
-    ]
-    for m in _WORDS.finditer(text):
+    found: list[EyeMention] = []
+    starts = occurrences(text, _ABBREVIATION_WORDS)  # every abbreviation starts at one
+    if starts:
+        found = [
+            EyeMention(offset + m.start(), offset + m.end(), _ABBR_SIDE[m.group(1)])
+            for m in matches_at(_ABBREVIATIONS, text, starts)
+        ]
+    low = lowered(text)
+    matches = list(_WORDS.finditer(text)) if low is None else _word_matches(text, low)
+    for m in matches:
         side = m.group("side") or m.group("side2")
         found.append(
             EyeMention(offset + m.start(), offset + m.end(), side.lower() if side else "both")
         )
     return sorted(found, key=lambda e: e.start)
+
+
+def _word_matches(text: str, low: str) -> list[re.Match[str]]:
+    """``list(_WORDS.finditer(text))``, tried only where a match can start."""
+    sides = occurrences(low, _SIDES)
+    starts = set(sides)
+    starts.update(occurrences(low, _BOTHS))
+    for side in sides:
+        # "in the left": blanks, perhaps "the"/"his"/"her" and blanks, a preposition.
+        end = _blanks_before(low, side)
+        if end == side:
+            continue
+        ends = [end]
+        for word in _DETERMINERS:
+            if low.endswith(word, 0, end):
+                before = _blanks_before(low, end - len(word))
+                if before < end - len(word):
+                    ends.append(before)
+        for at in ends:
+            starts.update(at - len(word) for word in _PREPOSITIONS if low.endswith(word, 0, at))
+    return matches_at(_WORDS, text, sorted(starts))
+
+
+def _blanks_before(text: str, position: int) -> int:
+    """Where the run of blanks ending at ``position`` starts."""
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return position
 
 
 # What may stand between a value and the eye it names: small words, punctuation,
@@ -61,6 +104,7 @@ def eye_near(
     *,
     clause: tuple[int, int],
     follow: int = 100,
+    starts: list[int] | None = None,
 ) -> EyeMention | None:
     """The eye a value at ``[start, end)`` of ``text`` belongs to.
 
@@ -68,12 +112,32 @@ def eye_near(
     when only small words stand between them -- "0.5 and in the left eye"
     names the next value's eye, not this one's.  Otherwise the nearest
     mention before the value in the same clause ("the right eye was 0.09").
+
+    ``starts``, the starts of ``eyes`` when ``eyes`` is in text order (as
+    :func:`find_eyes` gives it), lets a caller asking about many values skip
+    the mentions far from each.
     """
-    for eye in eyes:
-        if end <= eye.start <= end + follow:
-            gap = _GAP.match(text, end, eye.start)
-            if gap is not None and gap.end() == eye.start:
-                return eye
+    if starts is None:
+        for eye in eyes:
+            if end <= eye.start <= end + follow:
+                gap = _GAP.match(text, end, eye.start)
+                if gap is not None and gap.end() == eye.start:
+                    return eye
+                break
+        before = [e for e in eyes if clause[0] <= e.start and e.end <= start]
+        return before[-1] if before else None
+    # The first mention at or after ``end`` ...
+    index = bisect_left(starts, end)
+    if index < len(eyes) and eyes[index].start <= end + follow:
+        eye = eyes[index]
+        gap = _GAP.match(text, end, eye.start)
+        if gap is not None and gap.end() == eye.start:
+            return eye
+    # ... else the last one (in list order) before the value and inside the clause.
+    for index in range(bisect_left(starts, start) - 1, -1, -1):
+        eye = eyes[index]
+        if eye.start < clause[0]:
             break
-    before = [e for e in eyes if clause[0] <= e.start and e.end <= start]
-    return before[-1] if before else None
+        if eye.end <= start:
+            return eye
+    return None

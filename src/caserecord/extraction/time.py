@@ -23,6 +23,7 @@ week 1.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -43,6 +44,136 @@ Relation = Literal[
 ]
 
 _DATA = load_json("time.json")
+
+# -- matching on lower-cased text ---------------------------------------------------
+#
+# A case-insensitive pattern is slow in Python's regex engine: it tries every
+# position and folds every character it compares.  The same pattern written in
+# lower case and run on ``text.lower()`` finds the same matches at the same
+# offsets (``str.lower`` keeps the length and the \w/\s/\d classes of every
+# character but U+0130; see ``lowered``), several times faster; and plain
+# substring tests on the lower-cased text can prove that a rule cannot match.
+
+# Characters that IGNORECASE matching folds onto an ASCII letter although
+# ``str.lower()`` does not map them to it (dotted/dotless i, long s).  A text
+# holding one is read the slow way, exactly as before.
+_UNSAFE_FOLDS = ("\u0130", "\u0131", "\u017f")
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()``, or None when it cannot stand for case-insensitive matching."""
+    for char in _UNSAFE_FOLDS:
+        if char in text:
+            return None
+    return text.lower()
+
+
+def lower_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-insensitive ``pattern`` as a case-sensitive one for lower-cased text.
+
+    Literal letters are lower-cased (escapes such as ``\\S`` and group names are
+    kept); inline ``(?i:...)`` groups become plain groups.
+    """
+    source = pattern.pattern
+    if not pattern.flags & re.IGNORECASE or "(?-i" in source or "(?i)" in source:
+        raise ValueError(f"not a case-insensitive pattern: {source[:60]!r}")
+    out: list[str] = []
+    i = 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            if source[i + 1 : i + 2] == "N":  # a named character: not used here
+                raise ValueError(f"unsupported escape in {source[:60]!r}")
+            out.append(source[i : i + 2])
+            i += 2
+        elif source.startswith("(?P", i):
+            out.append("(?P")
+            i += 3
+        elif source.startswith("(?i:", i):
+            out.append("(?:")
+            i += 4
+        else:
+            out.append(char.lower())
+            i += 1
+    return re.compile("".join(out), pattern.flags & ~re.IGNORECASE)
+
+
+def search_lowered(
+    pattern: re.Pattern[str],
+    fast: re.Pattern[str],
+    text: str,
+    low: str | None,
+    *,
+    pos: int = 0,
+    endpos: int | None = None,
+    anchored: bool = False,
+) -> re.Match[str] | None:
+    """``pattern.search(text, pos, endpos)`` (or ``.match``), found with ``fast`` on ``low``."""
+    end = len(text) if endpos is None else endpos
+    if low is None:
+        return (pattern.match if anchored else pattern.search)(text, pos, end)
+    hit = (fast.match if anchored else fast.search)(low, pos, end)
+    if hit is None:
+        return None
+    match = pattern.match(text, hit.start(), end)
+    if match is None or match.end() != hit.end():  # pragma: no cover - safety net
+        return (pattern.match if anchored else pattern.search)(text, pos, end)
+    return match
+
+
+def finditer_lowered(
+    pattern: re.Pattern[str],
+    fast: re.Pattern[str],
+    text: str,
+    low: str | None,
+    *,
+    pos: int = 0,
+    endpos: int | None = None,
+) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text, pos, endpos))``, found with ``fast = lower_pattern(pattern)``.
+
+    Each match is read again with ``pattern`` itself so groups hold the
+    original text; should the two ever disagree, ``pattern`` is rerun alone.
+    """
+    end = len(text) if endpos is None else endpos
+    if low is None:
+        return list(pattern.finditer(text, pos, end))
+    found = []
+    for hit in fast.finditer(low, pos, end):
+        match = pattern.match(text, hit.start(), end)
+        if match is None or match.end() != hit.end():  # pragma: no cover - safety net
+            return list(pattern.finditer(text, pos, end))
+        found.append(match)
+    return found
+
+
+def occurrences(text: str, words: tuple[str, ...]) -> list[int]:
+    """Every position at which one of ``words`` starts, in order."""
+    found: list[int] = []
+    for word in words:
+        position = text.find(word)
+        while position >= 0:
+            found.append(position)
+            position = text.find(word, position + 1)
+    return sorted(set(found))
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` when every match starts at one of ``starts`` (sorted).
+
+    The patterns here never match the empty string.
+    """
+    found: list[re.Match[str]] = []
+    resume = 0
+    match = pattern.match
+    for start in starts:
+        if start < resume:
+            continue
+        hit = match(text, start)
+        if hit is not None:
+            found.append(hit)
+            resume = hit.end()
+    return found
 
 
 _alternation = alternation
@@ -335,57 +466,223 @@ _GATES: dict[str, re.Pattern[str]] = {
 }
 
 
+def _key_words(phrases: list[str], *seed: str) -> tuple[str, ...]:
+    """Words one of which every match of a vocabulary alternation contains.
+
+    A phrase's words are literal (only the blanks between them vary), so a
+    phrase is covered by any key that is part of one of its words.
+    """
+    keys = list(seed)
+    for phrase in sorted((p.lower().split() for p in phrases if p.strip()), key=len):
+        if not any(key in word for key in keys for word in phrase):
+            keys.append(max(phrase, key=lambda word: (word not in _COMMON_WORDS, len(word))))
+    return tuple(keys)
+
+
+# Words too common to be worth testing for when a rarer one will do.
+_COMMON_WORDS = frozenset(
+    {"a", "an", "at", "by", "end", "first", "his", "her", "in", "of", "on", "the", "to", "when"}
+)
+
+
+def _unit_probe() -> re.Pattern[str]:
+    # ``_HAS_UNIT`` on lower-cased text, written so the regex engine can skip to
+    # the first letters of the unit words instead of trying every position.
+    by_letter: dict[str, list[str]] = {}
+    for word in _UNIT_WORD:
+        by_letter.setdefault(word[0].lower(), []).append(word.lower()[1:])
+    branches = []
+    for letter, rests in sorted(by_letter.items()):
+        tails = [r for r in rests if r]
+        body = "(?:" + "|".join(map(re.escape, sorted(tails, key=len, reverse=True))) + ")"
+        if "" in rests:
+            body += "?"
+        branches.append(re.escape(letter) + r"(?<!\w.)" + (body if tails else ""))
+    return re.compile("(?:" + "|".join(branches) + r")s?\b")
+
+
+_HAS_UNIT_LOWER = _unit_probe()
+_DAY_UNITS = ("day", "week", "month", "year")
+# rule -> groups of words: the rule cannot match unless, for every group, the
+# lower-cased text contains one of its words (a superset test: no false "no").
+_WORD_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "history": (("history", "duration"),),
+    "postop_day": (("post",), ("day",)),
+    "ordinal_postop_day": (("post",), ("day", "week", "month")),
+    "ago": (("ago", "earlier", "before", "prior"),),
+    "follow_up_n": (
+        ("follow", "assessment", "visit", "review", "evaluation", "check", "examination"),
+    ),
+    "ordinal": (_DAY_UNITS,),
+    "n_after": (
+        _key_words(
+            _DATA["post_words"], "after", "following", "post", "later", "from", "since", "into"
+        ),
+    ),
+    "day_n": (("day",),),
+    "n_day_treatment": (("treatment", "therapy", "course", "stay", "hospitali"),),
+    "for_n": (("for", "over"),),
+    "within": (),  # "in", "at", "by": nearly every sentence
+    "day_after": (("after",), ("day", "week", "month")),
+    "soon_after": (("after", "same"),),
+    "date_full": (("18", "19", "20"),),
+    "date_month": (("18", "19", "20"),),
+    "date_year": (("18", "19", "20"),),
+}
+_CUE_GATES: dict[str, tuple[str, ...]] = {
+    "discharge": _key_words(_DATA["discharge_cues"]),
+    "followup": _key_words(_DATA["followup_cues"]),
+    "baseline": _key_words(_DATA["baseline_cues"], "before", "prior", "pre"),
+    "now": _key_words(_DATA["now_cues"]),
+}
+
+
+def _contains(low: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether ``low`` holds, for every group, one of its words."""
+    for group in groups:
+        for word in group:
+            if word in low:
+                break
+        else:
+            return False
+    return True
+
+
+def _site(rule: str, pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For rules that read "<number> <unit> <word>": the "<unit> <word>" part alone.
+
+    It starts with the unit's first letter, so the engine skips to those; a
+    sentence without it cannot match the rule (checked before the costly
+    number alternation is tried at every word).
+    """
+    if rule not in ("history", "ago", "follow_up_n", "n_after", "n_day_treatment"):
+        return None
+    _, unit, tail = pattern.pattern.partition(_UNIT)
+    if not unit:  # pragma: no cover - the table above changed
+        raise ValueError(f"rule {rule} has no unit")
+    by_letter: dict[str, list[str]] = {}
+    for word in _UNIT_WORD:
+        by_letter.setdefault(word[0].lower(), []).append(re.escape(word.lower()[1:]))
+    units = "|".join(
+        re.escape(letter) + "(?:" + "|".join(sorted(rests, key=len, reverse=True)) + ")"
+        for letter, rests in sorted(by_letter.items())
+    )
+    return lower_pattern(re.compile("(?:" + units + ")" + tail, pattern.flags))
+
+
+_RULES = [
+    (
+        rule,
+        relation,
+        pattern,
+        lower_pattern(pattern),
+        _WORD_GATES[rule],
+        _site(rule, pattern),
+        _GATES.get(rule),
+    )
+    for rule, relation, pattern in _PATTERNS
+]
+
+
 def find_times(text: str, offset: int = 0) -> list[TimeMention]:
     """Time expressions in ``text`` (spans shifted by ``offset``), in text order."""
     return list(_find_times(text, offset))
 
 
-@lru_cache(maxsize=2048)
+_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def _find_times(text: str, offset: int) -> tuple[TimeMention, ...]:
     # Cached: several extractors ask about the same sentence (mentions are frozen).
-    has_unit = _HAS_UNIT.search(text) is not None
+    low = lowered(text)
+    # The rules in their order (earlier ones claim their span first), in three
+    # runs: those needing a time unit, "after"/"same day", and a year.
+    if low is None:
+        unit = _HAS_UNIT.search(text) is not None
+        after = date = True
+    else:
+        unit = _HAS_UNIT_LOWER.search(low) is not None
+        after = "after" in low or "same" in low
+        date = "18" in low or "19" in low or "20" in low
+    after = after and _HAS_AFTER.search(text) is not None
+    date = date and _HAS_DATE.search(text) is not None
+    cues = low is None or _CUE_KEYS.search(low) is not None
+    if not (unit or after or date or cues):
+        return ()
     # One flag per character: checking a span costs its length, so a sentence
     # with thousands of time phrases stays linear (a list of spans would not).
     taken = bytearray(len(text))
     found: list[TimeMention] = []
-
-    def free(start: int, end: int) -> bool:
-        return not any(taken[start:end])
-
-    def take(start: int, end: int) -> None:
-        taken[start:end] = b"\x01" * (end - start)
-
-    for rule, relation, pattern in _PATTERNS:
-        gate = _GATES.get(rule)
-        if (gate.search(text) is None) if gate is not None else not has_unit:
+    for rules, wanted in ((_UNIT_RULES, unit), (_AFTER_RULES, after), (_DATE_RULES, date)):
+        if not wanted:
             continue
-        for match in pattern.finditer(text):
-            if not free(match.start(), match.end()):
+        for rule, relation, pattern, fast, words, site in rules:
+            if low is not None and (
+                not _contains(low, words) or (site is not None and site.search(low) is None)
+            ):
                 continue
-            mention = _mention(rule, relation, match, offset)
-            if mention is not None:
-                take(match.start(), match.end())
-                found.append(mention)
-    cues: tuple[tuple[re.Pattern[str], Phase | None, Relation], ...] = (
-        (_DISCHARGE, Phase.DISCHARGE, "phase"),
-        (_FOLLOWUP, Phase.FOLLOW_UP, "phase"),
-        (_BASELINE, Phase.BASELINE, "phase"),
-        (_NOW, None, "now"),
-    )
-    for pattern, phase, relation in cues:
-        for match in pattern.finditer(text):
-            if free(match.start(), match.end()):
-                take(match.start(), match.end())
-                found.append(
-                    TimeMention(
-                        offset + match.start(),
-                        offset + match.end(),
-                        relation,
-                        phase=phase,
-                        rule=relation,
+            for match in finditer_lowered(pattern, fast, text, low):
+                start, end = match.span()
+                if any(taken[start:end]):
+                    continue
+                mention = _mention(rule, relation, match, offset)
+                if mention is not None:
+                    taken[start:end] = b"\x01" * (end - start)
+                    found.append(mention)
+    if cues:
+        for name, pattern, fast, phase, relation in _CUES:
+            if low is not None and not _contains(low, (_CUE_GATES[name],)):
+                continue
+            for match in finditer_lowered(pattern, fast, text, low):
+                start, end = match.span()
+                if not any(taken[start:end]):
+                    taken[start:end] = b"\x01" * (end - start)
+                    found.append(
+                        TimeMention(
+                            offset + start, offset + end, relation, phase=phase, rule=relation
+                        )
                     )
-                )
     return tuple(sorted(found, key=lambda m: m.start))
+
+
+_Rule = tuple[
+    str,
+    Relation,
+    re.Pattern[str],
+    re.Pattern[str],
+    tuple[tuple[str, ...], ...],
+    re.Pattern[str] | None,
+]
+
+
+def _run(gate: re.Pattern[str] | None) -> list[_Rule]:
+    """The rules that ``gate`` (None: the time-unit test) lets through, in order."""
+    rules = [
+        (rule, relation, pattern, fast, words, site)
+        for rule, relation, pattern, fast, words, site, rule_gate in _RULES
+        if rule_gate is gate
+    ]
+    positions = [i for i, r in enumerate(_RULES) if r[6] is gate]
+    if positions != list(range(positions[0], positions[-1] + 1)):  # pragma: no cover
+        raise RuntimeError("time rules sharing a gate must stand together")
+    return rules
+
+
+_UNIT_RULES = _run(None)
+_AFTER_RULES = _run(_HAS_AFTER)
+_DATE_RULES = _run(_HAS_DATE)
+if [r[0] for r in _UNIT_RULES + _AFTER_RULES + _DATE_RULES] != [r[0] for r in _RULES]:
+    raise RuntimeError("time rules must run units, then after, then dates")  # pragma: no cover
+_CUE_KEYS = re.compile("|".join(sorted({re.escape(k) for ks in _CUE_GATES.values() for k in ks})))
+
+
+_CUES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], Phase | None, Relation], ...] = (
+    ("discharge", _DISCHARGE, lower_pattern(_DISCHARGE), Phase.DISCHARGE, "phase"),
+    ("followup", _FOLLOWUP, lower_pattern(_FOLLOWUP), Phase.FOLLOW_UP, "phase"),
+    ("baseline", _BASELINE, lower_pattern(_BASELINE), Phase.BASELINE, "phase"),
+    ("now", _NOW, lower_pattern(_NOW), None, "now"),
+)
 
 
 def _mention(
@@ -394,9 +691,8 @@ def _mention(
     start, end = offset + match.start(), offset + match.end()
     groups = match.groupdict()
     if relation == "date":
-        try:
-            date = PartialDate.parse(_strip_preposition(match.group()))
-        except (TimelineError, ValueError):
+        date = _read_date(match.group())
+        if date is None:
             return None
         return TimeMention(start, end, "date", date=date, rule=rule)
     if rule == "day_after":
@@ -445,6 +741,15 @@ _TREATMENT_BOUND_RULES = frozenset(
 )
 
 
+@lru_cache(maxsize=1024)
+def _read_date(text: str) -> PartialDate | None:
+    # Cached: parsing runs dateutil and pydantic, and dates recur (PartialDate is frozen).
+    try:
+        return PartialDate.parse(_strip_preposition(text))
+    except (TimelineError, ValueError):
+        return None
+
+
 def _strip_preposition(text: str) -> str:
     return re.sub(
         r"^(?:in|since|from|by|during|of|until|to)\s+(?:the\s+(?:year|end|end\s+of)"
@@ -482,12 +787,13 @@ class TimeContext:
         self.day0 = day0
         self.anchor_date = anchor_date
         self.now = now
-        self._mentions = [find_times(s.text, s.start) for s in doc.sentences]
+        self._mentions = _sentence_times(doc)
+        self._clauses: dict[int, list[tuple[int, int]]] = {}
         self._section_times = [self._heading_time(sec.heading) for sec in doc.sections]
         self._carried = self._carry()
 
     def mentions(self, sentence: Sentence) -> list[TimeMention]:
-        return self._mentions[sentence.index]
+        return list(self._mentions[sentence.index])
 
     # -- turning mentions into times ---------------------------------------------
     def to_case_time(
@@ -569,7 +875,7 @@ class TimeContext:
         before_day0 = self.day0 is not None and sentence.index < self.day0
         previous = self._carried[sentence.index]
         mentions = [m for m in self._mentions[sentence.index] if m.relation != "duration"]
-        clause = _clause_of(sentence, position)
+        clause = _clause_of(sentence, position, self._clauses)
         in_clause = [m for m in mentions if clause[0] <= m.start < clause[1]]
         for group, how in ((in_clause, "clause"), (mentions[:1], "sentence")):
             ordered = sorted(group, key=lambda m: (m.start > position, abs(m.start - position)))
@@ -596,6 +902,51 @@ class TimeContext:
         return PlacedTime(self.now or CaseTime.follow_up(), None, "order")
 
 
+# From this many sentences on (more than ``_find_times`` remembers: a table, a
+# dump, no narrative), the sentences that hold none of the words a time
+# expression needs are found in one pass over the text instead of a call each.
+_MANY_SENTENCES = _CACHE_SIZE
+
+
+def _sentence_times(doc: Document) -> list[tuple[TimeMention, ...]]:
+    """``find_times`` of every sentence of ``doc``."""
+    sentences = doc.sentences
+    low = lowered(doc.text) if len(sentences) >= _MANY_SENTENCES else None
+    if low is None:
+        return [_find_times(s.text, s.start) for s in sentences]
+    starts = [s.start for s in sentences]
+    wanted: set[int] = set()
+    # Every expression holds a unit word, a year, "after"/"same" or a cue word;
+    # only a sentence cut inside a word (no blank between it and the next) can
+    # see a word boundary the whole text does not.
+    for hit in _ANY_TIME.finditer(low):
+        index = max(0, bisect_right(starts, hit.start()) - 1)
+        while index < len(sentences) and sentences[index].start < max(hit.end(), hit.start() + 1):
+            if sentences[index].end > hit.start():
+                wanted.add(index)
+            index += 1
+    for index in range(len(sentences) - 1):
+        if sentences[index + 1].start == sentences[index].end:
+            wanted.update((index, index + 1))
+    return [
+        _find_times(s.text, s.start) if index in wanted else ()
+        for index, s in enumerate(sentences)
+    ]
+
+
+_ANY_TIME = re.compile(
+    "|".join(
+        [
+            _HAS_UNIT_LOWER.pattern,
+            r"(?:18|19|20)\d\d",
+            "after",
+            "same",
+            *sorted({re.escape(k) for ks in _CUE_GATES.values() for k in ks}),
+        ]
+    )
+)
+
+
 _DAYS = {
     TimeUnit.HOUR: 1 / 24,
     TimeUnit.DAY: 1.0,
@@ -605,8 +956,13 @@ _DAYS = {
 }
 
 
-def _clause_of(sentence: Sentence, position: int) -> tuple[int, int]:
-    for start, end in split_clauses(sentence.text, sentence.start):
+def _clause_of(
+    sentence: Sentence, position: int, known: dict[int, list[tuple[int, int]]]
+) -> tuple[int, int]:
+    clauses = known.get(sentence.index)
+    if clauses is None:  # the same sentence is asked about once per finding
+        clauses = known[sentence.index] = split_clauses(sentence.text, sentence.start)
+    for start, end in clauses:
         if start <= position < end:
             return start, end
     return sentence.start, sentence.end
