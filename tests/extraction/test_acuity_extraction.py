@@ -1,5 +1,6 @@
 import pytest
 
+import caserecord
 from caserecord import VisualAcuity
 from caserecord.extraction._document import Document
 from caserecord.extraction.acuity import extract_acuity
@@ -74,3 +75,23 @@ def test_spans_quote_the_text() -> None:
     mention = extract_acuity(Document.parse(text))[0]
     start, end = mention.spans["acuity"]
     assert text[start:end] == "20/200"
+
+
+def test_acuity_reading_stops_at_the_limit_and_says_where() -> None:
+    from caserecord.extraction.acuity import MAX_VALUES
+
+    text = "Vision today: " + "20/40 OD, 20/60 OS; " * (MAX_VALUES // 2 + 50) + "Later 20/20 OU."
+    record = caserecord.extract(text)
+    assert record.report is not None
+    notes = [n for n in record.report.notes if "visual acuity values" in n.message]
+    assert len(notes) == 1 and str(MAX_VALUES) in notes[0].message
+    assert notes[0].evidence is not None and notes[0].evidence.end < len(text)
+    # what came before the limit is kept; the sentence after it was not read
+    values = {str(m.acuity) for m in record.measurements if m.kind == "visual_acuity"}
+    assert {"20/40", "20/60"} <= values and "20/20" not in values
+
+
+def test_a_few_acuity_values_get_no_limit_note() -> None:
+    record = caserecord.extract("Acuity was 20/40 OD and 20/60 OS.")
+    assert record.report is not None
+    assert not [n for n in record.report.notes if "visual acuity values" in n.message]

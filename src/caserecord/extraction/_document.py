@@ -64,6 +64,7 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+|$)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,7})$")
 _HEADER = re.compile(r"[ \t]*([A-Z][A-Za-z0-9 /()&'’-]{0,48}?)[ \t]*:[ \t]*(\S[^\n]*)?$")
 _BULLET = re.compile(r"[ \t]*(?:[-•*·▪]|\d{1,2}[.)])[ \t]+")
+_BULLET_STARTS = frozenset("-•*·▪")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,25 +139,31 @@ class Document:
 
     # -- splitting ---------------------------------------------------------------
     def _split(self) -> None:
+        # The hot loop of a long input (a megabyte of short lines): cheap character
+        # tests decide before any pattern runs.
         text = self.text
+        lines_append = self.lines.append
+        sentences = self.sentences
+        headers = self.headers
         position = 0
         section: int | None = None
         section_has_bullets = False
         for line_no, raw in enumerate(text.split("\n")):
-            start, end = position, position + len(raw)
+            start = position
+            end = start + len(raw)
             position = end + 1
-            self.lines.append((start, end))
-            stripped = raw.strip()
-            if not stripped:
+            lines_append((start, end))
+            if not raw or raw.isspace():
                 continue
+            stripped = raw.strip()
             header_key = None
-            match = _HEADER.match(raw)
+            match = _HEADER.match(raw) if ":" in raw else None
             if match and _is_header_key(match.group(1)):
                 key = match.group(1).strip()
                 if match.group(2):
                     value_start = start + match.start(2)
                     value_end = start + len(raw.rstrip())
-                    self.headers.append(
+                    headers.append(
                         HeaderField(
                             key,
                             text[value_start:value_end],
@@ -176,7 +183,8 @@ class Document:
                 self.sections.append(Section(stripped, start, end, line_no))
                 section, section_has_bullets = len(self.sections) - 1, False
                 # Headings are also sentences: "Condition 3 months after treatment".
-            bullet = _BULLET.match(raw)
+            first = stripped[0]
+            bullet = _BULLET.match(raw) if first in _BULLET_STARTS or first.isdigit() else None
             if bullet:
                 section_has_bullets = True
             elif section_has_bullets and header_key is None:
@@ -185,12 +193,12 @@ class Document:
                 section_has_bullets = False
             body_start = start + (bullet.end() if bullet else len(raw) - len(raw.lstrip()))
             for s_start, s_end in _sentence_spans(text, body_start, start + len(raw.rstrip())):
-                self.sentences.append(
+                sentences.append(
                     Sentence(
                         s_start,
                         s_end,
                         text[s_start:s_end],
-                        len(self.sentences),
+                        len(sentences),
                         line_no,
                         section,
                         header_key,
@@ -262,6 +270,11 @@ MAX_SENTENCE = 1200
 
 
 def _push(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    if start < end <= start + MAX_SENTENCE and not (
+        text[start].isspace() or text[end - 1].isspace()
+    ):
+        spans.append((start, end))  # the usual piece: trimmed already, short enough
+        return
     while start < end:
         while start < end and text[start].isspace():
             start += 1

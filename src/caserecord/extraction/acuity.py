@@ -160,8 +160,15 @@ class _Candidate:
     assumed: str | None = None
 
 
+#: Acuity values read per document.  A case narrative states dozens; a
+#: megabyte of "20/40 OD, " states 100,000, and reading (then building and
+#: merging) each would take seconds.  Reading stops at the sentence that
+#: reaches the limit, and assembly reports where.
+MAX_VALUES = 5000
+
+
 def extract_acuity(doc: Document) -> list[FindingMention]:
-    """Every visual acuity value or level stated in the document."""
+    """Every visual acuity value or level stated in the document (up to ``MAX_VALUES``)."""
     found: list[FindingMention] = []
     text = doc.text
     low = lowered(text)
@@ -182,6 +189,8 @@ def extract_acuity(doc: Document) -> list[FindingMention]:
             continue
         body = None if low is None else low[sentence.start : sentence.end]
         found.extend(_sentence_acuities(text, sentence, body, levels))
+        if len(found) >= MAX_VALUES:
+            break
     return found
 
 

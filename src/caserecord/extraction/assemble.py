@@ -30,6 +30,7 @@ from caserecord.extraction._mentions import (
     Span,
     TreatmentMentions,
 )
+from caserecord.extraction.acuity import MAX_VALUES as MAX_ACUITY_VALUES
 from caserecord.extraction.acuity import extract_acuity
 from caserecord.extraction.adverse import extract_adverse
 from caserecord.extraction.demographics import extract_patient
@@ -169,7 +170,17 @@ class _Builder:
         treatments = self.guarded("treatments", extract_treatments, TreatmentMentions())
         adverse_m, absent_m = self.guarded("adverse events", extract_adverse, no_events)
         findings = self.guarded("findings", extract_findings, no_findings)
-        findings = findings + self.guarded("visual acuity", extract_acuity, no_findings)
+        acuities = self.guarded("visual acuity", extract_acuity, no_findings)
+        findings = findings + acuities
+        if len(acuities) >= MAX_ACUITY_VALUES:
+            last = doc.sentences[acuities[-1].sentence]
+            self.report.add(
+                NoteKind.WARNING,
+                f"more than {MAX_ACUITY_VALUES} visual acuity values: acuity was read up to "
+                "this sentence and not after it",
+                field="measurements",
+                evidence=Evidence.of(self.text, last.start, last.end),
+            )
 
         anchor_date = treatments.day0_date.date if treatments.day0_date else None
         now = None
@@ -344,14 +355,40 @@ class _Builder:
     def measurements(self, findings: list[FindingMention], side: Laterality | None) -> list[Any]:
         built: list[Any] = []
         seen: set[tuple[Any, ...]] = set()
+        # Mentions already built, by everything but their spans.  A repeat (the
+        # same value at the same time and eye, as in a repeated sentence or a
+        # list) would build a model that the key check below drops: skip
+        # building it, which on a megabyte of "20/40 OD, " is 100,000 models.
+        contents: set[tuple[Any, ...]] = set()
         for m in findings:
             placed = self.place(m)
             eye = Laterality.lookup(m.eye) if m.eye else None
             if eye is None and side is not None and m.measure in _EYE_MEASURES:
                 eye = side  # a one-sided story implies its side (FORMAT.md convention)
-            measurement = self.measurement(m, placed, eye)
+            spans = _measurement_spans(m, placed)
+            content = (
+                m.measure,
+                eye,
+                str(placed.time),
+                m.subject,
+                m.status,
+                m.change,
+                m.value,
+                m.unit,
+                m.grade,
+                m.acuity,
+                m.layer,
+                m.detail,
+            )
+            if content in contents:
+                # What building it would have left: the note, and its words as used.
+                self.note_assumption(m, spans)
+                self.used.extend(s for s in spans.values() if 0 <= s[0] < s[1] <= len(self.text))
+                continue
+            measurement = self.measurement(m, placed, eye, spans)
             if measurement is None:
                 continue
+            contents.add(content)
             key = (
                 measurement.measure,
                 measurement.eye,
@@ -365,6 +402,15 @@ class _Builder:
             built.append(measurement)
         return _drop_redundant_words(built)
 
+    def note_assumption(self, m: FindingMention, spans: dict[str, Span]) -> None:
+        if m.acuity_assumed:
+            self.report.add(
+                NoteKind.ASSUMPTION,
+                m.acuity_assumed,
+                field="measurements.acuity",
+                evidence=_ev(self.text, spans.get("acuity")),
+            )
+
     def place(self, m: FindingMention) -> PlacedTime:
         if m.time_hint == "baseline":
             return PlacedTime(CaseTime.baseline(), None, "clause")
@@ -376,10 +422,8 @@ class _Builder:
         m: FindingMention,
         placed: PlacedTime,
         eye: Laterality | None,
+        spans: dict[str, Span],
     ) -> Any | None:
-        spans = dict(m.spans)
-        if placed.mention is not None:
-            spans["time"] = (placed.mention.start, placed.mention.end)
         common: dict[str, Any] = {
             "time": placed.time,
             "eye": eye,
@@ -391,13 +435,7 @@ class _Builder:
         quantity = _quantity(m.value, m.unit)
         word_field = "status" if m.status else "change"  # which word field the value words fill
         measure = m.measure
-        if m.acuity_assumed:
-            self.report.add(
-                NoteKind.ASSUMPTION,
-                m.acuity_assumed,
-                field="measurements.acuity",
-                evidence=_ev(self.text, spans.get("acuity")),
-            )
+        self.note_assumption(m, spans)
 
         def make() -> Any:
             if measure in ("visual_acuity", "vision"):
@@ -488,6 +526,13 @@ _VALUE_FIELD = {
     "visual_field": "mean_deviation",
     "intraocular_pressure": "pressure",
 }
+
+
+def _measurement_spans(m: FindingMention, placed: PlacedTime) -> dict[str, Span]:
+    spans = dict(m.spans)
+    if placed.mention is not None:
+        spans["time"] = (placed.mention.start, placed.mention.end)
+    return spans
 
 
 def _kept(items: Iterable[T | None]) -> list[T]:
