@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import Any, NamedTuple, TypeVar
 
 __all__ = ["Document", "HeaderField", "Section", "Sentence", "split_clauses"]
 
@@ -67,21 +68,23 @@ _BULLET = re.compile(r"[ \t]*(?:[-•*·▪]|\d{1,2}[.)])[ \t]+")
 _BULLET_STARTS = frozenset("-•*·▪")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+# Immutable records built by the hundred thousand on long inputs: NamedTuples
+# are built in C, three times faster than frozen dataclasses.
+
+
+class Sentence(NamedTuple):
     """One sentence (or bullet item) with its place in the document."""
 
     start: int
     end: int
     text: str
-    index: int
+    index: int  # type: ignore[assignment]  # its position in Document.sentences, not tuple.index
     line: int
     section: int | None = None  # index into Document.sections
     header_key: str | None = None  # key of a "Key: value" line this sentence belongs to
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderField:
+class HeaderField(NamedTuple):
     """A ``Key: value`` line, with spans of key and value."""
 
     key: str
@@ -92,8 +95,7 @@ class HeaderField:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A heading line that frames the lines after it ("Before treatment:")."""
 
     heading: str
@@ -105,11 +107,20 @@ class Section:
 @dataclass
 class Document:
     text: str
-    lines: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     headers: list[HeaderField] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def lines(self) -> list[tuple[int, int]]:
+        """The span of every line (without its newline), built when a rule first asks."""
+        spans = []
+        position = 0
+        for raw in self.text.split("\n"):
+            spans.append((position, position + len(raw)))
+            position += len(raw) + 1
+        return spans
 
     @classmethod
     def parse(cls, text: str) -> Document:
@@ -142,7 +153,6 @@ class Document:
         # The hot loop of a long input (a megabyte of short lines): cheap character
         # tests decide before any pattern runs.
         text = self.text
-        lines_append = self.lines.append
         sentences = self.sentences
         headers = self.headers
         position = 0
@@ -152,7 +162,6 @@ class Document:
             start = position
             end = start + len(raw)
             position = end + 1
-            lines_append((start, end))
             if not raw or raw.isspace():
                 continue
             stripped = raw.strip()
@@ -226,12 +235,12 @@ def _looks_like_heading(line: str) -> bool:
     )
 
 
-_ENDINGS = frozenset(".!?…")
+_ANY_END = re.compile(r"[.!?…]")
 
 
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    if _ENDINGS.isdisjoint(text[start:end]):  # most list and header lines: one piece
+    if _ANY_END.search(text, start, end) is None:  # most list and header lines: one piece
         _push(text, spans, start, end)
         return spans
     cursor = start

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -91,6 +92,7 @@ _CLINICAL_PHRASES = re.compile(
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=1024)  # long junk repeats its sentences ("Age: 5" x 100,000)
 def _looks_clinical(sentence: str) -> bool:
     words = set(_WORD.findall(sentence.casefold()))
     if not words.isdisjoint(_CLINICAL_WORDS):
@@ -509,7 +511,7 @@ class _Builder:
         for start, end in self.used:
             used[start:end] = b"\x01" * (end - start)
         for sentence in self.doc.sentences:
-            if any(used[sentence.start : sentence.end]):
+            if used.find(1, sentence.start, sentence.end) >= 0:
                 continue
             if _looks_clinical(sentence.text):
                 self.report.add(

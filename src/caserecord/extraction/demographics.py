@@ -484,8 +484,12 @@ def _headers(doc: Document) -> dict[str, Any]:
     """The header of each role (``doc.header`` for each role, in one pass)."""
     wanted = _HEADER_KEYS
     found: dict[str, Any] = {}
+    seen: set[str] = set()  # a key read once has given its role (a case sheet repeats keys)
     for header in doc.headers:
         key = header.key.lower()
+        if key in seen:
+            continue
+        seen.add(key)
         for role, keys in wanted.items():
             if key in keys and role not in found:
                 found[role] = header
