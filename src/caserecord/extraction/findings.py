@@ -54,7 +54,9 @@ from caserecord.extraction._document import Document, Sentence
 from caserecord.extraction._mentions import FindingMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
 from caserecord.extraction.acuity import extract_acuity
-from caserecord.extraction.eyes import find_eyes
+from caserecord.extraction.eyes import _ABBR_SIDE, find_eyes
+from caserecord.extraction.eyes import _ABBREVIATIONS as _EYE_ABBREVIATION
+from caserecord.extraction.eyes import _WORDS as _EYE_WORDS_PATTERN
 
 __all__ = ["FindingVocabulary", "Measure", "extract_findings", "validate_vocabulary"]
 
@@ -177,6 +179,10 @@ class _PhraseIndex:
             self.by_first.setdefault(words[0], []).append((words, labels))
         # token text -> the phrases whose first word it is (see ``starting``)
         self._starting: dict[str, list[_Entry]] = {}
+        # the token texts that start some phrase (``starting`` is not empty)
+        self.starters = frozenset(
+            form for first in self.by_first for form in (first, first + "s", first + "es")
+        )
 
     def starting(self, text: str) -> list[_Entry]:
         """The phrases whose first word fits a token ``text``, in the order tried.
@@ -199,12 +205,24 @@ class _PhraseIndex:
         return found
 
     def find(
-        self, tokens: Sequence[_Token], body: frozenset[str], gap: frozenset[str]
+        self,
+        tokens: Sequence[_Token],
+        body: frozenset[str],
+        gap: frozenset[str],
+        texts: Sequence[str] | None = None,
     ) -> list[_Match]:
-        """Every match (overlapping ones included), in text order."""
+        """Every match (overlapping ones included), in text order.
+
+        ``texts`` are the texts of ``tokens``, when the caller has them."""
+        if texts is None:
+            texts = [t[0] for t in tokens]
+        hits = self.starters.intersection(texts)
+        if not hits:
+            return []
         found: list[_Match] = []
         starting = self._starting
-        for i, token in enumerate(tokens):
+        for i in [i for i, text in enumerate(texts) if text in hits]:
+            token = tokens[i]
             if not token.word:
                 continue
             entries = starting.get(token.text)
@@ -540,7 +558,7 @@ def _tokens(text: str, offset: int, bracketed: Sequence[Span]) -> list[_Token]:
             continue
         start += offset
         end = position + offset
-        inside = bool(bracketed) and any(s < start and end < e for s, e in bracketed)
+        inside = any(s < start and end < e for s, e in bracketed) if bracketed else False
         append(_new_token(_Token, (norm, start, end, word, inside)))
     return out
 
@@ -662,14 +680,16 @@ _REFERENCE = re.compile(
 )
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "whereas", "although"})
 _CHANGE_AMOUNT = frozenset({"by", "gained", "lost", "gaining", "losing"})
+# (the lookahead lets the engine skip the characters no break starts with, and
+# "\s(?<!\d\s)" is "(?<!\d)\s" with the space first, which keeps that skip)
 _CLAUSE_BREAK = re.compile(
-    r";|:(?=\s)|(?<!\d)\s[-–—]{1,2}\s(?!\d)"
+    r"(?=[;:,\s])(?:;|:(?=\s)|\s(?<!\d\s)[-–—]{1,2}\s(?!\d)"
     r"|,\s(?=(?:and|but)\s(?!(?:without|not|no|only|with|also)\b))"
     r"|,\s(?=(?:while|whilst|however|which|because|although|though|whereas|he|she|they|it|i|"
     r"we|his|her|their|its|there|now|today|currently)\b)"
     r"|\s(?=(?:but|whilst|while|whereas)\s(?:he|she|they|it|i|we|his|her|their|the|this|"
     r"there)\b)"
-    r"|\sand\s(?=(?:now|today|then|he|she|they|it|i|we)\b)",
+    r"|\sand\s(?=(?:now|today|then|he|she|they|it|i|we)\b))",
     re.IGNORECASE,
 )
 
@@ -701,13 +721,27 @@ class _Trigger:
 _READ_CLASSES = _VALUE_CLASSES | {"restrictions", "negated_restrictions", "support", "ability"}
 
 _VISION = frozenset({"vision"})
+#: The measures that have exclusion phrases.
+_EXCLUDED = frozenset(
+    label
+    for entries in _VOCAB.exclusions.by_first.values()
+    for _, labels in entries
+    for label in labels
+)
+_NEGATORS = frozenset({"negators"})
+
+
+def _cue_order(cue: _Cue) -> tuple[int, int]:
+    return cue.first, cue.last
+
+
 _UNIT_HEADS: dict[str, frozenset[str]] = {}  # measure -> first words of its units' spellings
 
 #: Tokens between a value word and the trigger it may belong to, at most.
 _OWNER_REACH = 30
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """Triggers read together: "stand, sit, walk and squat" share one value."""
 
@@ -756,7 +790,7 @@ class _Quantity:
     grade: str | None  # a range "2-3" is kept as written
 
 
-@dataclass
+@dataclass(slots=True)
 class _Clause:
     start: int
     end: int
@@ -764,6 +798,7 @@ class _Clause:
     tokens: list[_Token]
     cues: list[_Cue]
     label_break: bool  # the clause ends at ":" (it may be a label)
+    texts: list[str] | None = None  # the texts of ``tokens``
     groups: list[_Group] = field(default_factory=list)
     measure_cues: dict[str, list[_Cue]] = field(default_factory=dict)
     # The group each value word belongs to, computed once per cue: every group
@@ -800,7 +835,7 @@ class _Clause:
         return label in self.labels
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     """A finding before the sentence is tidied."""
 
@@ -871,7 +906,8 @@ class _Extractor:
             if not self._is_title(sentence):
                 heading = headings[sentence.section] if sentence.section is not None else None
                 drafts, topic = self._sentence(sentence, topic, heading, lab=index in labs)
-                found += [_mention(d, sentence) for d in _tidy(drafts)]
+                if drafts:
+                    found += [_mention(d, sentence) for d in _tidy(drafts)]
             # A sentence that can say nothing (no trigger, no lab value, no
             # heading or label to speak of) is skipped: it would give no draft
             # and leave the label as it is.
@@ -941,7 +977,7 @@ class _Extractor:
 
     def _story_eye(self) -> str | None:
         """The eye a story is about when a finding does not say (FORMAT.md convention)."""
-        sides = {e.laterality for e in find_eyes(self.doc.text)}
+        sides = _sides(self.doc.text)
         for pattern, side in self.vocab.eye_phrases:
             if "both" in sides or {"right", "left"} <= sides:
                 break  # the answer is known: more sides change nothing
@@ -951,24 +987,47 @@ class _Extractor:
             return "both"
         return next(iter(sides), None)
 
-    def _read(self, sentence: Sentence, *, bare: bool) -> tuple[list[_Token], list[_Match]] | None:
+    def _read(
+        self, sentence: Sentence, *, bare: bool
+    ) -> tuple[list[_Token], list[_Match], list[str]] | None:
         """The tokens and trigger matches of a sentence, or None when it gives
         nothing for sure (``bare``: no label, heading or lab unit to speak of)."""
-        masked = [
-            (sentence.start + m.start(), sentence.start + m.end())
-            for m in _BRACKETED.finditer(sentence.text)
-        ]
+        if bare:
+            # Most sentences that name a trigger's first word hold no whole trigger
+            # phrase: a search of the text spares tokenising them.
+            lowered = " " + sentence.text.lower()
+            if (
+                len(lowered) == len(sentence.text) + 1
+                and not _LONG_HEAD.search(sentence.text)
+                and _OTHER_PHRASE_GATE.search(lowered) is None
+                and (
+                    _PHRASE_GATE.search(lowered) is None
+                    # (only once the acuity values are known: asking would run
+                    # that pass here, where the tokens may show no trigger)
+                    or (self._acuity is not None and self._silent(sentence))
+                )
+            ):
+                return None
+        masked = (
+            [
+                (sentence.start + m.start(), sentence.start + m.end())
+                for m in _BRACKETED.finditer(sentence.text)
+            ]
+            if "(" in sentence.text or "[" in sentence.text
+            else []
+        )
         tokens = _tokens(sentence.text, sentence.start, masked)
         # A clause is a run of the sentence's tokens, and a phrase read in it
         # reads the same in the sentence: a clause's triggers are the sentence's
         # that lie inside it.
-        triggers = self.vocab.triggers.find(tokens, self.body, self.gap)
+        texts = [t[0] for t in tokens]
+        triggers = self.vocab.triggers.find(tokens, self.body, self.gap, texts)
         if bare:
             if not triggers:
                 return None  # no trigger, label or lab unit: no rule gives a finding
             if all(m.labels == _VISION for m in triggers) and self._silent(sentence):
                 return None  # only sight statements, all dropped (see _silent)
-        return tokens, triggers
+        return tokens, triggers, texts
 
     def _silent(self, sentence: Sentence) -> bool:
         """Can a sentence whose every trigger is a sight statement be skipped?
@@ -1056,8 +1115,11 @@ class _Extractor:
                 continue
             clause.groups = self._groups(clause)
             groups = clause.groups
-            words = [t for t in clause.tokens if t.word]
-            if clause.label_break and len(groups) == 1 and len(words) <= 6:
+            if (
+                clause.label_break
+                and len(groups) == 1
+                and sum(1 for t in clause.tokens if t.word) <= 6
+            ):
                 topic = (groups[0].measures[0], sentence.line)
                 previous = []
                 continue
@@ -1093,15 +1155,17 @@ class _Extractor:
             drafts += extra
         for draft in drafts:
             clause = clauses[draft.clause]
+            if draft.time_hint is not None or not clause.has("now"):
+                continue
             now = [c for c in clause.cues if "now" in c.classes]
-            if now and draft.time_hint is None:
+            if now:
                 # TimeContext takes the time mention nearest the position; in "was a
                 # task before and it is something he does now" that must be "now".
                 draft.position = min(now, key=lambda c: abs(c.start - draft.position)).start
         return drafts, topic
 
     def _clauses(
-        self, sentence: Sentence, every: list[_Token], triggers: list[_Match]
+        self, sentence: Sentence, every: list[_Token], triggers: list[_Match], texts: list[str]
     ) -> list[_Clause]:
         """The clauses of a sentence; ``every`` holds the tokens of the whole sentence.
 
@@ -1141,13 +1205,15 @@ class _Extractor:
             lo = bisect_left(token_starts, sentence.start + start)
             hi = bisect_left(token_starts, sentence.start + end)
             tokens = every[lo:hi]
+            words = texts[lo:hi]
             clause = _Clause(
                 sentence.start + start,
                 sentence.start + end,
                 text[start:end],
                 tokens,
-                self._cues(tokens),
+                self._cues(tokens, words),
                 label,
+                texts=words,
             )
             clause.trigger_matches = [
                 _Match(m.first - lo, m.last - lo, m.labels, m.words)
@@ -1157,55 +1223,73 @@ class _Extractor:
             clauses.append(clause)
         return clauses
 
-    def _cues(self, tokens: list[_Token]) -> list[_Cue]:
-        found = self.vocab.cues.find(tokens, self.body, self.gap)
-        # No value words from brackets ("(normal, 0.07 ng/mL)" is a reference range),
-        # but steering words may be there ("(VAS 3/10, previously 8/10)").
-        matches = [
-            m
-            for m in found
-            if not (
-                m.labels & _VALUE_CLASSES and any(t.bracketed for t in tokens[m.first : m.last])
+    def _cues(self, tokens: list[_Token], texts: list[str]) -> list[_Cue]:
+        found = self.vocab.cues.find(tokens, self.body, self.gap, texts)
+        cues: list[_Cue] = []
+        if found:
+            # No value words from brackets ("(normal, 0.07 ng/mL)" is a reference
+            # range), but steering words may be there ("(VAS 3/10, previously 8/10)").
+            bracketed = any(t[4] for t in tokens)
+            values: list[_Match] = []  # the matches in text order, by kind
+            steers: list[_Match] = []
+            for m in found:
+                if m.labels.isdisjoint(_VALUE_CLASSES):
+                    steers.append(m)
+                elif not (bracketed and any(t[4] for t in tokens[m.first : m.last])):
+                    values.append(m)
+            longer = [m for m in steers if m.last - m.first > 1]
+            valued = _longest(
+                [
+                    m
+                    for m in values
+                    # "more than a few steps" is an amount, not "more"
+                    if not any(
+                        s.first <= m.first
+                        and m.last <= s.last
+                        and s.last - s.first > m.last - m.first
+                        for s in longer
+                    )
+                ]
+                if longer
+                else values
             )
-        ]
-        longer = [m for m in matches if not m.labels & _VALUE_CLASSES and m.last - m.first > 1]
-        valued = _longest(
-            m
-            for m in matches
-            if m.labels & _VALUE_CLASSES
-            # "more than a few steps" is an amount, not "more"
-            and not any(
-                s.first <= m.first and m.last <= s.last and s.last - s.first > m.last - m.first
-                for s in longer
+            # Steering words may overlap each other ("was able" is past and "able" an
+            # ability), but not a longer value phrase ("no longer" is not a negator).
+            steering = (
+                [
+                    m
+                    for m in steers
+                    if all(
+                        m.last <= v.first
+                        or m.first >= v.last
+                        or m.last - m.first > v.last - v.first
+                        for v in valued
+                    )
+                ]
+                if valued
+                else steers
             )
-        )
-        # Steering words may overlap each other ("was able" is past and "able" an
-        # ability), but not a longer value phrase ("no longer" is not a negator).
-        steering = [
-            m
-            for m in matches
-            if not m.labels & _VALUE_CLASSES
-            and all(
-                m.last <= v.first or m.first >= v.last or m.last - m.first > v.last - v.first
-                for v in valued
-            )
-        ]
-        modifiers = self.vocab.words["body_modifiers"]
-        cues = [
-            _Cue(m.first, m.last, m.labels, tokens[m.first].start, tokens[m.last - 1].end)
-            for m in valued + steering
-            # "lower limbs": a body part's modifier, not a direction of change.
-            if not (
-                m.last == m.first + 1
-                and tokens[m.first].text in modifiers
-                and m.last < len(tokens)
-                and tokens[m.last].text in self.body
-            )
-        ]
-        for i, token in enumerate(tokens):
-            if token.word and token.text.endswith("n't"):
-                cues.append(_Cue(i, i + 1, frozenset({"negators"}), token.start, token.end))
-        return sorted(cues, key=lambda c: (c.first, c.last))
+            modifiers = self.vocab.words["body_modifiers"]
+            body = self.body
+            count = len(tokens)
+            cues = [
+                _Cue(m.first, m.last, m.labels, tokens[m.first].start, tokens[m.last - 1].end)
+                for m in valued + steering
+                # "lower limbs": a body part's modifier, not a direction of change.
+                if not (
+                    m.last == m.first + 1
+                    and texts[m.first] in modifiers
+                    and m.last < count
+                    and texts[m.last] in body
+                )
+            ]
+        if "n't\n" in "\n".join(texts) + "\n":
+            for i, token in enumerate(tokens):
+                if token.word and token.text.endswith("n't"):
+                    cues.append(_Cue(i, i + 1, _NEGATORS, token.start, token.end))
+        if len(cues) > 1:
+            cues.sort(key=_cue_order)
+        return cues
 
     def _hypothetical(self, clause: _Clause) -> bool:
         for cue in clause.cues:
@@ -1229,11 +1313,18 @@ class _Extractor:
     def _triggers(self, clause: _Clause) -> list[_Trigger]:
         tokens = clause.tokens
         if clause.trigger_matches is None:
-            clause.trigger_matches = self.vocab.triggers.find(tokens, self.body, self.gap)
+            clause.trigger_matches = self.vocab.triggers.find(
+                tokens, self.body, self.gap, clause.texts
+            )
         if not clause.trigger_matches:
             return []
         found = _longest(clause.trigger_matches)
-        excluded = self.vocab.exclusions.find(tokens, self.body, self.gap)
+        # only a measure with exclusions ("not" phrases) can lose a trigger to one
+        excluded = (
+            self.vocab.exclusions.find(tokens, self.body, self.gap, clause.texts)
+            if any(not m.labels.isdisjoint(_EXCLUDED) for m in found)
+            else []
+        )
         kept: list[_Match] = []
         for m in found:
             (measure,) = m.labels
@@ -1461,7 +1552,11 @@ class _Extractor:
         """The value words a measure has of its own ("flat" for a VEP), in this clause."""
         if name not in clause.measure_cues:
             index = self.vocab.measure_cues.get(name)
-            found = _longest(index.find(clause.tokens, self.body, self.gap)) if index else []
+            found = (
+                _longest(index.find(clause.tokens, self.body, self.gap, clause.texts))
+                if index
+                else []
+            )
             clause.measure_cues[name] = [
                 _Cue(
                     m.first,
@@ -1526,11 +1621,15 @@ class _Extractor:
         return clause.quantities
 
     def _read_quantities(self, clause: _Clause) -> list[_Quantity]:
-        masked = [
-            (m.start(), m.end())
-            for m in _BRACKETED.finditer(clause.text)
-            if _REFERENCE.search(m.group())
-        ]
+        masked = (
+            [
+                (m.start(), m.end())
+                for m in _BRACKETED.finditer(clause.text)
+                if _REFERENCE.search(m.group())
+            ]
+            if "(" in clause.text or "[" in clause.text
+            else []
+        )
         out = []
         for m in _QUANTITY.finditer(clause.text):
             if any(s <= m.start() < e for s, e in masked):
@@ -2270,6 +2369,40 @@ _TRIGGER_HEAD = re.compile(
 # at a blank among the last 300 where there is one).
 _LONG_RUN = re.compile(r"[ \n][^ \n]{65}")
 _LONG_HEAD = re.compile(r"[^ \n]{65}")
+
+
+def _phrase_gate(phrases: Iterable[tuple[str, ...]]) -> re.Pattern[str]:
+    """A search that finds, in lower-cased text with a blank put before it, every
+    place where one of ``phrases`` could match tokens (a superset: any word may
+    take an ending or a possessive; a phrase is cut at its first gap or slot).
+
+    Between the tokens of a phrase lie only blanks, "_" and joiners (which make
+    no token).  Text with a run longer than a token must not rely on it."""
+    heads = set()
+    for words in phrases:
+        cut = words
+        for k, w in enumerate(words):
+            if w in (_GAP, _BODY_SLOT):
+                cut = words[:k]
+                break
+        heads.add(" ".join(cut))
+    ending = r"(?:e?s)?(?:['’]s)?"
+    body = _trie(heads, prefix=False).replace(r"\ ", ending + r"[\s_\-‐‑]+")
+    firsts = re.escape("".join(sorted({h[0] for h in heads})))
+    return re.compile(r"[^a-z](?=[" + firsts + r"])(?:" + body + r")" + ending + r"(?![^\W_])")
+
+
+_ALL_PHRASES = [words for v in _VOCAB.triggers.by_first.values() for words, _ in v]
+# Any sentence in which a trigger phrase reads (see _Extractor._read) ...
+_PHRASE_GATE = _phrase_gate(_ALL_PHRASES)
+# ... and any in which a trigger other than a sight statement reads.
+_OTHER_PHRASE_GATE = _phrase_gate(
+    words
+    for v in _VOCAB.triggers.by_first.values()
+    for words, labels in v
+    if labels != frozenset({"vision"})
+)
+
 # The laboratory units generic values are read in (see _LAB_UNITS).
 _LAB_GATE = re.compile(r"mmol|mg\s?/|ng/")
 if any(u in _LAB_UNITS and not _LAB_GATE.match(s) for s, u in _VOCAB.units.items()):
@@ -2383,6 +2516,22 @@ def _may_name_eye(text: str, words: frozenset[str]) -> bool:
     return any(w in lowered for w in _EYE_WORDS) or any(w in lowered for w in words)
 
 
+def _sides(text: str) -> set[str]:
+    """The sides of the eye mentions of ``text`` (``eyes.find_eyes``), as far as
+    they decide the story's eye: the search stops once both sides are named."""
+    sides: set[str] = set()
+    for m in _EYE_ABBREVIATION.finditer(text):
+        sides.add(_ABBR_SIDE[m.group(1)])
+        if "both" in sides or len(sides) > 1:
+            return sides
+    for m in _EYE_WORDS_PATTERN.finditer(text):
+        side = m.group("side") or m.group("side2")
+        sides.add(side.lower() if side else "both")
+        if "both" in sides or len(sides) > 1:
+            return sides
+    return sides
+
+
 def _order(clause: _Clause) -> None:
     """Note the groups' token bounds, and whether each group ends before the next."""
     firsts = [g.first for g in clause.groups]
@@ -2393,7 +2542,12 @@ def _order(clause: _Clause) -> None:
 
 def _otherwise(clause: _Clause) -> list[int]:
     if clause.otherwise is None:
-        clause.otherwise = [i for i, t in enumerate(clause.tokens) if t.text == _OTHERWISE]
+        texts = clause.texts if clause.texts is not None else [t.text for t in clause.tokens]
+        clause.otherwise = (
+            [i for i, text in enumerate(texts) if text == _OTHERWISE]
+            if _OTHERWISE in texts
+            else []
+        )
     return clause.otherwise
 
 
