@@ -23,10 +23,10 @@ from re import _constants, _parser  # type: ignore[attr-defined]
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
+from caserecord.extraction._lowered import finditer_lowered, lower_pattern, lowered
 from caserecord.extraction._mentions import FindingMention
 from caserecord.extraction._numbers import parse_number
 from caserecord.extraction.eyes import eye_near, find_eyes
-from caserecord.extraction.time import finditer_lowered, lower_pattern, lowered
 
 __all__ = ["extract_acuity"]
 

@@ -34,10 +34,7 @@ from typing import Any, NamedTuple
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document
-from caserecord.extraction._mentions import PatientMention, Span
-from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation, fold
-from caserecord.extraction.time import (
+from caserecord.extraction._lowered import (
     finditer_lowered,
     lower_pattern,
     lowered,
@@ -45,6 +42,9 @@ from caserecord.extraction.time import (
     occurrences,
     search_lowered,
 )
+from caserecord.extraction._mentions import PatientMention, Span
+from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction._patterns import alternation, fold
 
 __all__ = ["extract_patient"]
 

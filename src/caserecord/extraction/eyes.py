@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from caserecord.extraction.time import lowered, matches_at, occurrences
+from caserecord.extraction._lowered import lowered, matches_at, occurrences
 
-__all__ = ["EyeMention", "eye_near", "find_eyes"]
+__all__ = ["EyeMention", "eye_near", "eye_sides", "find_eyes", "may_name_eye"]
 
 _ABBREVIATIONS = re.compile(r"\b(OD|OS|OU|RE|LE)\b")
 _WORDS = re.compile(
@@ -141,3 +142,37 @@ def eye_near(
         if eye.end <= start:
             return eye
     return None
+
+
+# Every eye mention (find_eyes here, the eye phrases of findings.json) holds one
+# of these: an abbreviation in capitals, or a word in any case.
+_EYE_WORDS = ("right", "left", "both", "each", "either", "bilateral")
+
+
+def may_name_eye(text: str, words: Iterable[str] = ()) -> bool:
+    """False when ``text`` can hold no eye mention (nor any of ``words``, lower case).
+
+    The mentions are matched ignoring case; in ASCII text only ASCII letters
+    match each other that way, so a word of the mention is a word of the
+    lower-cased text.  Other texts are always looked at.
+    """
+    if not text.isascii() or any(a in text for a in _ABBREVIATION_WORDS):
+        return True
+    lower = text.lower()
+    return any(w in lower for w in _EYE_WORDS) or any(w in lower for w in words)
+
+
+def eye_sides(text: str) -> set[str]:
+    """The sides ``find_eyes`` would name in ``text``, as far as they decide a story's
+    eye: the search stops once both sides (or "both") are named."""
+    sides: set[str] = set()
+    for m in _ABBREVIATIONS.finditer(text):
+        sides.add(_ABBR_SIDE[m.group(1)])
+        if "both" in sides or len(sides) > 1:
+            return sides
+    for m in _WORDS.finditer(text):
+        side = m.group("side") or m.group("side2")
+        sides.add(side.lower() if side else "both")
+        if "both" in sides or len(sides) > 1:
+            return sides
+    return sides

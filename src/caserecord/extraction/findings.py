@@ -54,9 +54,7 @@ from caserecord.extraction._document import Document, Sentence
 from caserecord.extraction._mentions import FindingMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
 from caserecord.extraction.acuity import extract_acuity
-from caserecord.extraction.eyes import _ABBR_SIDE, find_eyes
-from caserecord.extraction.eyes import _ABBREVIATIONS as _EYE_ABBREVIATION
-from caserecord.extraction.eyes import _WORDS as _EYE_WORDS_PATTERN
+from caserecord.extraction.eyes import eye_sides, find_eyes, may_name_eye
 
 __all__ = ["FindingVocabulary", "Measure", "extract_findings", "validate_vocabulary"]
 
@@ -977,7 +975,7 @@ class _Extractor:
 
     def _story_eye(self) -> str | None:
         """The eye a story is about when a finding does not say (FORMAT.md convention)."""
-        sides = _sides(self.doc.text)
+        sides = eye_sides(self.doc.text)
         for pattern, side in self.vocab.eye_phrases:
             if "both" in sides or {"right", "left"} <= sides:
                 break  # the answer is known: more sides change nothing
@@ -2148,7 +2146,7 @@ class _Extractor:
             return cached
         text = self.doc.text[start:end]
         found: list[tuple[int, int, str]] = []
-        if _may_name_eye(text, self.vocab.eye_words):
+        if may_name_eye(text, self.vocab.eye_words):
             found = [(e.start, e.end, e.laterality) for e in find_eyes(text, start)]
             for pattern, side in self.vocab.eye_phrases:
                 found += [
@@ -2495,41 +2493,6 @@ def _distance(cue: _Cue, group: _Group) -> int:
 def _unbracket(text: str) -> str:
     """Brackets blanked out, offsets kept: "GMFCS (...) level was 5"."""
     return _BRACKETED.sub(lambda m: " " * len(m.group()), text)
-
-
-# Every eye mention (eyes.find_eyes, FindingVocabulary.eye_phrases) holds one
-# of these: an abbreviation in capitals, or a word in any case.
-_EYE_ABBREVIATIONS = ("OD", "OS", "OU", "RE", "LE")
-_EYE_WORDS = frozenset({"right", "left", "both", "each", "either", "bilateral"})
-
-
-def _may_name_eye(text: str, words: frozenset[str]) -> bool:
-    """False when ``text`` can hold no eye mention.
-
-    The mentions are matched ignoring case; in ASCII text only ASCII letters
-    match each other that way, so a word of the mention is a word of the
-    lower-cased text.  Other texts are always looked at.
-    """
-    if not text.isascii() or any(a in text for a in _EYE_ABBREVIATIONS):
-        return True
-    lowered = text.lower()
-    return any(w in lowered for w in _EYE_WORDS) or any(w in lowered for w in words)
-
-
-def _sides(text: str) -> set[str]:
-    """The sides of the eye mentions of ``text`` (``eyes.find_eyes``), as far as
-    they decide the story's eye: the search stops once both sides are named."""
-    sides: set[str] = set()
-    for m in _EYE_ABBREVIATION.finditer(text):
-        sides.add(_ABBR_SIDE[m.group(1)])
-        if "both" in sides or len(sides) > 1:
-            return sides
-    for m in _EYE_WORDS_PATTERN.finditer(text):
-        side = m.group("side") or m.group("side2")
-        sides.add(side.lower() if side else "both")
-        if "both" in sides or len(sides) > 1:
-            return sides
-    return sides
 
 
 def _order(clause: _Clause) -> None:
