@@ -21,10 +21,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
 
 from caserecord.extraction._data import load_json
-from caserecord.extraction._patterns import alternation
+from caserecord.extraction._patterns import alternation, letter_tree
 
 __all__ = ["NUMBER_WORD_PATTERN", "NumberWords", "is_vague", "parse_number"]
 
@@ -308,48 +307,21 @@ def _alternation(words: Iterable[str]) -> str:
     return alternation(words)
 
 
-def _letter_tree(words: Iterable[str]) -> str:
-    """One-word phrases as a regex letter tree: "six|sixty|seven" -> "s(?:ix(?:ty)?|even)".
-
-    It matches what ``_alternation`` of the same words matches, trying the
-    words that fit the text in the same order (longest first; words that are
-    not prefixes of one another cannot both fit), with fewer branches to try
-    at each position -- a case-insensitive alternation tries every branch.
-    """
-    tree: dict[str, Any] = {}
-    for word in {w.strip() for w in words if w.strip()}:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
-        if not branches:
-            return ""
-        if len(branches) == 1 and "" not in node:
-            return branches[0]
-        body = "(?:" + "|".join(branches) + ")"
-        return body + "?" if "" in node else body
-
-    return emit(tree)
-
-
 def _number_word_pattern(words: NumberWords) -> str:
     # Only single-character separators and optional groups: no group is
     # repeated, so no input can make the pattern backtrack exponentially.
     # Regex alternation takes the first branch that matches, not the
     # longest, so ordinals come before cardinals ("twenty-first" must not
     # stop at "twenty").  The one-word lists are letter trees (see
-    # ``_letter_tree``); their words are validated as single lower-case words.
+    # ``letter_tree``); their words are validated as single lower-case words.
     sep = r"[\s\-\u2010\u2011\u2012\u2013]"
-    units = _letter_tree([w for w, n in words.cardinals.items() if 1 <= n <= 9])
-    unit_ordinals = _letter_tree([w for w, n in words.ordinals.items() if 1 <= n <= 9])
-    cardinals = _letter_tree(words.cardinals)
-    tens = _letter_tree(words.tens)
-    multipliers = _letter_tree(words.multipliers)
-    ordinals = _letter_tree(words.ordinals)
-    fractions = _letter_tree(words.fractions)
+    units = letter_tree([w for w, n in words.cardinals.items() if 1 <= n <= 9])
+    unit_ordinals = letter_tree([w for w, n in words.ordinals.items() if 1 <= n <= 9])
+    cardinals = letter_tree(words.cardinals)
+    tens = letter_tree(words.tens)
+    multipliers = letter_tree(words.multipliers)
+    ordinals = letter_tree(words.ordinals)
+    fractions = letter_tree(words.fractions)
     quantities = _alternation(words.quantities)
     digits = (
         r"\d{1,3},\d\d\d(?:,\d\d\d)?(?:,\d\d\d)?(?:\.\d+)?"  # 1,000 / 12,500,000

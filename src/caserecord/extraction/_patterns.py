@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["alternation", "fold"]
+__all__ = ["alternation", "fold", "letter_tree"]
 
 _SPACE = r"\s{1,3}"
 _FLEXIBLE = re.compile(r"\\ |\\-|['’]")
@@ -47,3 +48,30 @@ def fold(text: str) -> str:
     if text.isascii() or not any(chr(c) in text for c in _FOLD):
         return text.lower()
     return text.translate(_FOLD).lower()
+
+
+def letter_tree(words: Iterable[str]) -> str:
+    """One-word phrases as a regex letter tree: "six|sixty|seven" -> "s(?:ix(?:ty)?|even)".
+
+    It matches what ``alternation`` of the same words matches, trying the
+    words that fit the text in the same order (longest first; words that are
+    not prefixes of one another cannot both fit), with fewer branches to try
+    at each position -- a case-insensitive alternation tries every branch.
+    """
+    tree: dict[str, Any] = {}
+    for word in {w.strip() for w in words if w.strip()}:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(tree)

@@ -44,7 +44,7 @@ from caserecord.extraction._lowered import (
 )
 from caserecord.extraction._mentions import PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation, fold
+from caserecord.extraction._patterns import alternation, fold, letter_tree
 
 __all__ = ["extract_patient"]
 
@@ -305,31 +305,6 @@ class _AgePhrase:
 #   ``finditer`` would give.
 
 
-def _word_tree(words: list[str]) -> str:
-    """Literal words as a regex letter tree ("ab|ac" -> "a(?:b|c)"), for lower-cased text.
-
-    Longer words are tried first, so the tree matches the longest word that
-    starts at a position.
-    """
-    tree: dict[str, Any] = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
-        if not branches:
-            return ""
-        if len(branches) == 1 and "" not in node:
-            return branches[0]
-        body = "(?:" + "|".join(branches) + ")"
-        return body + "?" if "" in node else body
-
-    return emit(tree)
-
-
 def _probe(source: str) -> re.Pattern[str]:
     """A necessary part of a case-insensitive pattern, for lower-cased text."""
     return lower_pattern(re.compile(source, _I))
@@ -393,7 +368,7 @@ class _Vocabulary:
         # Exact only for words of plain letters: a word found then cannot hide
         # the start of another inside it.
         self.plain = all(re.fullmatch(r"[a-z]+", word) for word in words)
-        tree = _word_tree(words)
+        tree = letter_tree(words)
         # A word start: a character that is no word character (checked again for
         # the non-ASCII ones), the longest vocabulary word, the rest of the word.
         self.scan = re.compile(r"[^a-z0-9_](" + tree + r")(\w*)")
