@@ -368,10 +368,11 @@ class _Builder:
             if eye is None and side is not None and m.measure in _EYE_MEASURES:
                 eye = side  # a one-sided story implies its side (FORMAT.md convention)
             spans = _measurement_spans(m, placed)
+            when = str(placed.time)  # the built model's time is this one
             content = (
                 m.measure,
                 eye,
-                str(placed.time),
+                when,
                 m.subject,
                 m.status,
                 m.change,
@@ -394,7 +395,7 @@ class _Builder:
             key = (
                 measurement.measure,
                 measurement.eye,
-                str(measurement.time),
+                when,
                 measurement.subject,
                 measurement.value_text(),
             )
