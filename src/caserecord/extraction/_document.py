@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 __all__ = ["Document", "HeaderField", "Section", "Sentence", "split_clauses"]
@@ -215,6 +215,7 @@ class Document:
                 )
 
 
+@lru_cache(maxsize=1024)  # a case sheet repeats its keys
 def _is_header_key(key: str) -> bool:
     words = key.split()
     return 1 <= len(words) <= 8 and not key.lower().startswith(("http", "note that"))
