@@ -63,8 +63,11 @@ _ABBREVIATIONS = frozenset(
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+|$)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,7})$")
-_HEADER = re.compile(r"[ \t]*([A-Z][A-Za-z0-9 /()&'’-]{0,48}?)[ \t]*:[ \t]*(\S[^\n]*)?$")
-_BULLET = re.compile(r"[ \t]*(?:[-•*·▪]|\d{1,2}[.)])[ \t]+")
+# Patterns used with .match() at a line start open with a lookbehind that
+# refuses the middle of a blank run: harmless at the start of a string, and it
+# keeps a finditer() over a long blank run linear (the regex audit checks).
+_HEADER = re.compile(r"(?<![ \t])[ \t]*([A-Z][A-Za-z0-9 /()&'’-]{0,48}?)[ \t]*:[ \t]*(\S[^\n]*)?$")
+_BULLET = re.compile(r"(?<![ \t])[ \t]*(?:[-•*·▪]|\d{1,2}[.)])[ \t]+")
 _BULLET_STARTS = frozenset("-•*·▪")
 
 
@@ -301,7 +304,9 @@ def _push(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None
         start = stop
 
 
-_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whilst|however)\b|\s+but\s+|:\s+")
+# " but " is tried at the first blank of a run only: from any later blank of
+# the same run it would match the same "but" or fail the same way.
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whilst|however)\b|(?<!\s)\s+but\s+|:\s+")
 
 
 def split_clauses(text: str, offset: int = 0) -> list[tuple[int, int]]:

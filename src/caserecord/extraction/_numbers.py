@@ -140,7 +140,7 @@ _WORDS = validate_number_words(load_json(_SOURCE))
 
 # Thousands separators must come in threes ("1,000", not "1,00").
 _DIGITS = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
-_DIGIT_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
+_DIGIT_ORDINAL = re.compile(r"(?<!\d)(\d+)(?:st|nd|rd|th)")  # fullmatch; linear anyway
 _HYPHENS = re.compile(r"[-\u2010\u2011\u2012\u2013]")
 
 

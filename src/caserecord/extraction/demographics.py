@@ -330,7 +330,7 @@ _PROFESSION_WORDS = ("profession", "trade")
 # The longest stretch from the start of a _NAME_AGE match to its comma
 # ("Mister. " + a capitalised name of 31 letters), with room to spare.
 _NAME_AGE_REACH = 48
-_HEADER_AGE = re.compile(r"\s*(\d{1,3}(?:\.\d)?)\s*" + _UNIT + r"?", _I)
+_HEADER_AGE = re.compile(r"(?<!\s)\s*(\d{1,3}(?:\.\d)?)\s*" + _UNIT + r"?", _I)
 
 # category -> the words whose presence a pattern needs (as whole words, but
 # for the first word of an occupation and a series noun: a sentence cut in
