@@ -37,11 +37,10 @@ from __future__ import annotations
 import operator
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import islice
-from typing import Any, NamedTuple
+from itertools import compress, count, filterfalse
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
@@ -452,6 +451,17 @@ _TIME_WORDS = frozenset(
 # a text is folded with these before it is searched for a pattern's words.
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _RUN = re.compile(r"[a-z0-9]+")
+# Every byte but an ASCII digit or small letter becomes a blank: the runs of a
+# folded text are then its blank-separated pieces (several times faster than
+# ``_RUN.findall``; a character beyond ASCII is one "?" byte, a blank too).
+_RUN_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _runs_of(folded: str) -> frozenset[str]:
+    """``frozenset(_RUN.findall(folded))``."""
+    return frozenset(
+        folded.encode("ascii", "replace").translate(_RUN_BYTES).decode("ascii").split()
+    )
 
 
 def _folded(text: str) -> str:
@@ -494,6 +504,9 @@ class _Gate:
         )
 
 
+_ALL_NEEDLES: list[_Needles] = []  # every _Needles made (all at import), by number
+
+
 class _Needles:
     """The words any match of an IGNORECASE phrase pattern holds, for a plain ``in`` test.
 
@@ -515,6 +528,8 @@ class _Needles:
             sorted(f for f in firsts if not any(g != f and g in f for g in firsts))
         )
         self.single = all(len(runs) <= 1 for runs in self.options)
+        self.number = len(_ALL_NEEDLES)
+        _ALL_NEEDLES.append(self)
 
     def may_match(self, folded: str) -> bool:
         if self.always:
@@ -532,6 +547,27 @@ class _Needles:
         return False
 
 
+class _RunNeedles(dict[str, frozenset[int]]):
+    """Run -> the numbers of the _Needles one of whose ``firsts`` lies in the run.
+
+    A first is a run of ASCII letters and digits: where a folded text holds it,
+    one of the text's runs holds it, so the needles a sentence may match are
+    those of its runs (words repeat across narratives: the table is shared).
+    """
+
+    LIMIT = 50_000
+
+    def __missing__(self, run: str) -> frozenset[int]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        numbers = self[run] = frozenset(
+            n.number for n in _ALL_NEEDLES if any(map(run.__contains__, n.firsts))
+        )
+        return numbers
+
+
+_RUN_NEEDLES = _RunNeedles()
+
 _BLOCK_NEEDLES = _Needles(_DATA["context_before_blockers"])
 _FAMILY_NEEDLES = _Needles([*_DATA["family_cues"], "family"])
 _DIAGNOSIS_NEEDLES = _Needles(_DATA["diagnosis_cues"])
@@ -545,12 +581,29 @@ _INJURY_NEEDLES = _Needles(_DATA["injury_verbs"])
 _RESULT_NEEDLES = _Needles(["as a result"])
 _ONSET_NEEDLES = _Needles(_DATA["onset_cues"])
 _NEGATION_NEEDLES = _Needles(_DATA["negation_cues"])
+_POST_WORDS_NEEDLES = _Needles(_DATA["post_treatment_words"])
 _NEGATION_GATE = _Gate(_DATA["negation_cues"])  # runs of the stretch searched, not the sentence
 _GENERIC_GATE = _Gate(_DATA["generic_cues"])
 _CAUSE_HEAD_GATE = _Gate([*_DATA["cause_heads"], *_DATA["fall_verbs"]])  # _CAUSE_HEAD, _FALL
 _TREATMENT_GATE = _Gate(_DATA["treatment_words"])
 _UNIT_GATE = _Gate(["year", "years", "month", "months", "week", "weeks", "day", "days"])
 _SINCE_GATE = _Gate(["since", "from", "at"])
+
+
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):  # noqa: N801 - used as a decorator, like functools.cached_property
+    """``functools.cached_property`` without its lock (3.11 takes one on every first read):
+    the value goes into the instance ``__dict__``, where later reads find it directly."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 class _Context:
@@ -561,29 +614,36 @@ class _Context:
         self._has: dict[_Needles, bool] = {}
         self.text = sentence.text
         self.offset = sentence.start
-        self.mentions: list[_Found] = []
-        self._starts: list[int] = []
-        self._ends: dict[int, _Found] = {}
-        self._times: list[TimeMention] | None = None
-        self._blanked: str | None = None
-        self._clauses: list[Span] | None = None
-        self._clause_starts: list[int] = []
         self.onsets: dict[bool, list[TimeMention]] = {}  # see _onset_times
 
-    @cached_property
+    # Until set on the instance (most contexts never set them): never mutated in place.
+    mentions: list[_Found] = []  # noqa: RUF012
+    _starts: list[int] = []  # noqa: RUF012
+    _ends: dict[int, _Found] = {}  # noqa: RUF012
+    _times: list[TimeMention] | None = None
+    _blanked: str | None = None
+    _clauses: list[Span] | None = None
+    _clause_starts: list[int] = []  # noqa: RUF012
+
+    @_cached
     def folded(self) -> str:
         return _folded(self.text)
 
-    @cached_property
+    @_cached
     def runs(self) -> frozenset[str]:
         """The ASCII letter and digit runs of the folded text, for the gates."""
-        return frozenset(_RUN.findall(self.folded))
+        return _runs_of(self.folded)
 
-    @cached_property
+    @_cached
+    def needles_in(self) -> frozenset[int]:
+        """The numbers of the _Needles one of whose ``firsts`` the text holds."""
+        return frozenset().union(*map(_RUN_NEEDLES.__getitem__, self.runs))
+
+    @_cached
     def refers(self) -> bool:
         return _PATIENT_REF.search(self.text) is not None
 
-    @cached_property
+    @_cached
     def generic(self) -> bool:
         if not _GENERIC_GATE.may_match(self.runs):
             return False
@@ -594,10 +654,14 @@ class _Context:
         """Whether the story reads this sentence: not general talk, not after the treatment."""
         return not self.generic and not self.post_treatment
 
-    @cached_property
+    @_cached
     def post_treatment(self) -> bool:
         folded = self.folded
-        if "post" not in folded and "after" not in folded and "following" not in folded:
+        if "post" not in folded and (
+            ("after" not in folded and "following" not in folded)
+            # without "post", a match needs one of the treatment words after its cue
+            or not self.has(_POST_WORDS_NEEDLES)
+        ):
             return False
         return _POST_TREATMENT.search(self.text) is not None
 
@@ -605,12 +669,21 @@ class _Context:
         """Whether ``text[start:end]`` holds the words of one of the phrases of ``needles``."""
         known = self._has.get(needles)
         if known is None:
-            known = self._has[needles] = needles.may_match(self.folded)
+            # needles.may_match(self.folded), its first test read from the runs' table
+            if needles.always:
+                known = True
+            elif needles.number not in self.needles_in:
+                known = False
+            else:
+                known = needles.single or needles.may_match(self.folded)
+            self._has[needles] = known
         if not known or (end is None and not start):
             return known  # a stretch holds no more than the whole sentence
+        if needles.single:  # _Needles.may_match, inlined: the usual case
+            return needles.always or any(map(self.folded[start:end].__contains__, needles.firsts))
         return needles.may_match(self.folded[start:end])
 
-    @cached_property
+    @_cached
     def onset_cue(self) -> bool:
         """Whether the sentence tells of an onset ("noticed", "diagnosed", "since")."""
         if not self.has(_ONSET_NEEDLES):
@@ -784,8 +857,10 @@ class _Contexts:
         return context
 
     def __iter__(self) -> Iterator[_Context]:
+        made = self._made
         for number in range(len(self._sentences)):
-            yield self.at(number)
+            context = made.get(number)
+            yield self.at(number) if context is None else context
 
     def __len__(self) -> int:
         return len(self._sentences)
@@ -817,7 +892,10 @@ class _Chunks:
     def __init__(self) -> None:
         self.head: dict[str, str] = {}
         self.tail: dict[str, str] = {}
-        self.alone: set[str] = set()
+        # Chunk -> 2 when a hit may lie within it alone, else 1 when its tail is a
+        # key prefix (it may begin a pair), else 0; set last: a chunk here is known
+        # in full.
+        self.code: dict[str, int] = {}
 
     def learn(self, chunk: str) -> None:
         words = list(_WORD.finditer(chunk))
@@ -828,6 +906,7 @@ class _Chunks:
             if words[-1].end() == len(chunk):
                 tail = _word_info(words[-1].group())[0]
         previous: re.Match[str] | None = None
+        alone = False
         for match in words:
             word = match.group()
             norm = _word_info(word)[0]
@@ -843,11 +922,14 @@ class _Chunks:
                     and _word_info(previous.group())[0] + norm in _PREFIXES
                 )
             ):
-                self.alone.add(chunk)
+                alone = True
                 break
             previous = match
         self.tail[chunk] = tail
-        self.head[chunk] = head  # last: a chunk in ``head`` is known in full
+        self.head[chunk] = head
+        # A phrase key's every prefix is in _PREFIXES: a tail that is none cannot
+        # begin a pair (most chunks' tails).
+        self.code[chunk] = 2 if alone else 1 if tail in _PREFIXES else 0
 
 
 _NO_HEAD, _NO_TAIL = "\x01", "\x00"  # no key holds these
@@ -864,16 +946,24 @@ def _may_hit(text: str) -> bool:
     if not chunks:
         return False
     known = _CHUNKS[0]
-    if len(known.head) >= _Chunks.LIMIT:
+    if len(known.code) >= _Chunks.LIMIT:
         known = _CHUNKS[0] = _Chunks()
-    distinct = set(chunks)
-    for chunk in distinct.difference(known.head):
-        known.learn(chunk)
-    if not known.alone.isdisjoint(distinct):
+    codes = list(map(known.code.get, chunks))
+    if None in codes:
+        # (lazy: a chunk repeated in the text is learnt once, then known)
+        for chunk in filterfalse(known.code.__contains__, chunks):
+            known.learn(chunk)
+        codes = list(map(known.code.__getitem__, chunks))
+    if 2 in codes:
         return True
-    tails = map(known.tail.__getitem__, chunks)
-    heads = map(known.head.__getitem__, islice(chunks, 1, None))
-    return not _PREFIXES.isdisjoint(map(operator.add, tails, heads))
+    if 1 not in codes:
+        return False
+    tail, head = known.tail, known.head
+    # Only a chunk whose tail is a key prefix may begin a pair with the next one.
+    for index in compress(range(len(chunks) - 1), codes):
+        if tail[chunks[index]] + head[chunks[index + 1]] in _PREFIXES:
+            return True
+    return False
 
 
 def _may_mention(text: str, folded: str, diagnosis_header: bool) -> bool:
@@ -902,13 +992,37 @@ class _Hit:
 _NONE: frozenset[str] = frozenset()
 
 
+class _MayBegin(dict[str, bool]):
+    """Word -> whether :func:`_hits` may find a hit beginning with it, shared by every document."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        norm = _word_info(word)[0]
+        value = self[word] = (
+            norm in _PREFIXES
+            or word in _ABBREVIATIONS
+            or norm in _HEADS
+            or norm.rstrip("s") in _HEADS
+        )
+        return value
+
+
+_MAY_BEGIN = _MayBegin()
+_TEXT_OF = operator.itemgetter(2)  # _Word.text
+
+
 def _hits(words: list[_Word], text: str, offset: int) -> Iterator[_Hit]:
     """Vocabulary phrases (longest first), abbreviations and head nouns, left to right."""
-    index = 0
-    count = len(words)
+    after = 0  # the first word index not inside the last hit
     previous: _Hit | None = None
     prefixes, heads, abbreviations = _PREFIXES, _HEADS, _ABBREVIATIONS
-    while index < count:
+    # Only a word that starts a phrase, is an abbreviation or a head noun can begin a hit.
+    for index in compress(count(), map(_MAY_BEGIN.__getitem__, map(_TEXT_OF, words))):
+        if index < after:
+            continue
         word = words[index]
         norm = word.norm
         hit = _vocabulary_hit(words, text, offset, index) if norm in prefixes else None
@@ -923,9 +1037,7 @@ def _hits(words: list[_Word], text: str, offset: int) -> Iterator[_Hit]:
         if hit is not None:
             yield hit
             previous = hit
-            index = hit.last + 1
-        else:
-            index += 1
+            after = hit.last + 1
 
 
 def _abbreviation_stands(
@@ -977,9 +1089,24 @@ def _title_case(words: list[_Word]) -> bool:
     return sum(w.text[:1].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
+class _TitleCase:
+    """:func:`_title_case` of a sentence's words, decided only when a rule asks (few do)."""
+
+    __slots__ = ("_value", "_words")
+
+    def __init__(self, words: list[_Word]) -> None:
+        self._words = words
+        self._value: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._value is None:
+            self._value = _title_case(self._words)
+        return self._value
+
+
 def _sentence_mentions(context: _Context, patient: PatientMention, *, title: bool) -> list[_Found]:
     words = _tokens(context.text, context.offset)
-    title_case = _title_case(words)
+    title_case = _TitleCase(words)
     hits = list(_hits(words, context.text, context.offset))
     covered = {i for hit in hits for i in range(hit.first, hit.last + 1)}
     found = []
@@ -1001,10 +1128,15 @@ def _sentence_mentions(context: _Context, patient: PatientMention, *, title: boo
             found.append(mention)
         negated_end = mention.end if reason == "negated" else -1
     context.keep(found)
-    found += list(_injured_organs(context))
-    context.keep(found)
-    found += list(_diagnosis_phrases(context))
-    context.keep(found)
+    # Keeping the same mentions again would change nothing: only new ones are kept anew.
+    injured = list(_injured_organs(context))
+    if injured:
+        found += injured
+        context.keep(found)
+    diagnosed = list(_diagnosis_phrases(context))
+    if diagnosed:
+        found += diagnosed
+        context.keep(found)
     for mention in context.mentions:
         mention.title = title
         _attributes(mention, context, patient)
@@ -1012,7 +1144,7 @@ def _sentence_mentions(context: _Context, patient: PatientMention, *, title: boo
 
 
 def _mention(
-    hit: _Hit, words: list[_Word], covered: set[int], context: _Context, *, title_case: bool
+    hit: _Hit, words: list[_Word], covered: set[int], context: _Context, *, title_case: _TitleCase
 ) -> _Found | None:
     """The condition a hit names, with its modifiers ("indirect traumatic optic neuropathy")."""
     text, offset = context.text, context.offset
@@ -1066,7 +1198,7 @@ _BRACKET_BEFORE = re.compile(r"\s{1,2}\(")
 
 
 def _premodifiers(
-    hit: _Hit, words: list[_Word], covered: set[int], context: _Context, *, title_case: bool
+    hit: _Hit, words: list[_Word], covered: set[int], context: _Context, *, title_case: _TitleCase
 ) -> tuple[list[str], int]:
     """Modifiers before a hit ("indirect traumatic", "spastic and dystonic") and its first word.
 
@@ -1119,7 +1251,7 @@ def _and_between(
     context: _Context,
     taken: list[str],
     *,
-    title_case: bool,
+    title_case: _TitleCase,
 ) -> bool:
     """Whether ``words[index]`` is an "and" joining two modifiers."""
     if words[index].lower != "and" or not taken or "and" in taken or index == 0:
@@ -1143,7 +1275,7 @@ def _eponym(word: _Word, hit: _Hit, words: list[_Word]) -> bool:
     )
 
 
-def _may_modify(word: _Word, title_case: bool) -> bool:
+def _may_modify(word: _Word, title_case: _TitleCase) -> bool:
     lower = word.lower
     if lower in _KNOWN or lower in _SIDES:
         return True
@@ -1199,7 +1331,7 @@ def _rejected(mention: _Found, context: _Context) -> str | None:
     if (
         context.has(_NEGATION_NEEDLES, max(0, local_start - 120), local_start)
         and _NEGATION_GATE.may_match(
-            frozenset(_RUN.findall(context.folded[max(0, local_start - 120) : local_start]))
+            _runs_of(context.folded[max(0, local_start - 120) : local_start])
         )
         and _NEGATION_BEFORE.search(before)
     ) or _NEGATION_AFTER.match(after):
@@ -1247,7 +1379,12 @@ def _injured_organs(context: _Context) -> Iterator[_Found]:
 def _diagnosis_phrases(context: _Context) -> Iterator[_Found]:
     """The phrase after "diagnosed with" or "Diagnosis:" when no rule above knew it."""
     text, offset = context.text, context.offset
-    candidates = [(m.start("np"), m.group("np")) for m in _DIAGNOSIS_NP.finditer(text)]
+    # Every _DIAGNOSIS_NP match holds "diagnosed" or "diagnosis": elsewhere it need not run.
+    candidates = (
+        [(m.start("np"), m.group("np")) for m in _DIAGNOSIS_NP.finditer(text)]
+        if _DIAGNOSIS_GATE in context.folded
+        else []
+    )
     header = (context.sentence.header_key or "").lower()
     if header in _DIAGNOSIS_HEADERS and ":" in text:
         value = text.index(":") + 1
@@ -1594,7 +1731,11 @@ def _onset_times(
     text, offset = context.text, context.offset
     times = [t for t in context.times if t.relation in _ONSET_RELATIONS]
     runs = context.runs
-    times += _custom_times(text, offset, patient, runs, per_mention=per_mention)
+    # _custom_times finds nothing where neither of its gates passes: not called there.
+    if ("of" in runs and _UNIT_GATE.may_match(runs)) or (
+        patient.age_value is not None and _SINCE_GATE.may_match(runs)
+    ):
+        times += _custom_times(text, offset, patient, runs, per_mention=per_mention)
     if not times:
         context.onsets[per_mention] = []
         return context.onsets[per_mention]
@@ -1824,10 +1965,24 @@ def _primary(groups: list[_Group]) -> _Group | None:
     return candidates[0] if candidates else None
 
 
+# What any eye mention of find_eyes holds: an abbreviation (matched in upper case
+# only) or a side word (matched ignoring case, so looked for in the folded text).
+_EYE_ABBREVIATIONS = ("OD", "OS", "OU", "RE", "LE")
+_EYE_WORDS = ("right", "left", "both", "each", "either", "bilateral")
+
+
+def _may_name_eye(context: _Context) -> bool:
+    """Whether ``find_eyes(context.text)`` may find anything (a cheap superset)."""
+    return any(map(context.text.__contains__, _EYE_ABBREVIATIONS)) or any(
+        map(context.folded.__contains__, _EYE_WORDS)
+    )
+
+
 def _story_eye(contexts: Iterable[_Context]) -> tuple[str, Span] | None:
     """The eye of the first sentence that names one: "20/800 OD and 20/4000 OS" is both."""
     for context in contexts:
-        sides = [(e.laterality, (e.start, e.end)) for e in find_eyes(context.text, context.offset)]
+        eyes = find_eyes(context.text, context.offset) if _may_name_eye(context) else ()
+        sides = [(e.laterality, (e.start, e.end)) for e in eyes]
         if context.has(_EXTRA_BOTH_NEEDLES):
             sides += [
                 ("both", (context.offset + m.start(), context.offset + m.end()))
