@@ -34,14 +34,17 @@ from caserecord.extraction.time import find_times
 from caserecord.extraction.treatment import extract_treatments
 from caserecord.extraction.treatment_gate import (
     FoldedPattern,
+    first_words,
     fold,
     folded_sentences,
     folded_text,
     gate_free,
     has,
     hit,
+    hits,
     needles,
     sentence_words,
+    union,
     words,
 )
 
@@ -157,10 +160,33 @@ _TIME_AHEAD = (
     + NUMBER_WORD_PATTERN
     + r")[\s-]{1,2}(?:hours?|days?|weeks?|months?|years?)\b"
 )
+_SCOPE_PUNCTUATION = r"[.;:!?()\[\]«»\"“”]"
+_SCOPE_COMMA = (  # after the comma
+    r"\s{0,2}(?:but|however|although|which|who|and\s{1,3}(?:he|she|they|it|the|his|her|there))\b"
+)
+_SCOPE_WORDS = r"(?:" + _phrases(_N["terminators"]) + r")(?![\w-])"  # after the blank
 _SCOPE_END = re.compile(
     _TIME_AHEAD
-    + r"|[.;:!?()\[\]«»\"“”]|\s-{1,2}\s|\s—|,\s{0,2}(?:but|however|although|which|who|and\s{1,3}"
-    r"(?:he|she|they|it|the|his|her|there))\b|\s(?:" + _phrases(_N["terminators"]) + r")(?![\w-])",
+    + "|"
+    + _SCOPE_PUNCTUATION
+    + r"|\s-{1,2}\s|\s—|,"
+    + _SCOPE_COMMA
+    + r"|\s"
+    + _SCOPE_WORDS,
+    _FLAGS,
+)
+# _SCOPE_END with the first character of every branch taken first: it matches where
+# _SCOPE_END does, and re scans for that character before it tries the rest.
+_SCOPE_END_CANDIDATES = re.compile(
+    r"[.;:!?()\[\]«»\"“”,\s](?:(?<="
+    + _SCOPE_PUNCTUATION
+    + r")|(?<=,)"
+    + _SCOPE_COMMA
+    + r"|(?<=\s)(?:"
+    + _TIME_AHEAD.removeprefix(r"\s")
+    + r"|-{1,2}\s|—|"
+    + _SCOPE_WORDS
+    + r"))",
     _FLAGS,
 )
 _SUBJECT = re.compile(r"^(?:" + _phrases(_N["subject_words"]) + r")(?![\w-])", _FLAGS)
@@ -285,15 +311,33 @@ _TREATMENT = _words(_A["treatment_words"])
 _IMPROVEMENT = _words(_A["improvement_words"])
 _TRIM = re.compile(r"^(?:(?:" + _phrases(_A["trim_words"]) + r")\s{1,3})", _FLAGS)
 # Where a told side effect ends: punctuation, a new clause, or the time it happened.
-_AE_END = re.compile(
-    _TIME_AHEAD
-    + r"|[.;:!?()\[\]\"“”]|\s-{1,2}\s|,\s{0,2}(?:but|however|which|who|without|and\s{1,3}"
-    r"(?:he|she|they|it|the|his|her|there))\b|\s(?:but|without|which|who|whom|after|following|during|"
+_AE_PUNCTUATION = r"[.;:!?()\[\]\"“”]"
+_AE_COMMA = (  # after the comma
+    r"\s{0,2}(?:but|however|which|who|without|and\s{1,3}(?:he|she|they|it|the|his|her|there))\b"
+)
+_AE_WORDS = (  # after the blank
+    r"(?:but|without|which|who|whom|after|following|during|"
     r"since|before|until|when|while|whereas|because|so|then|therefore|that|lasting|for\s{1,3}"
     r"(?:about\s{1,3})?\d|(?:on|in|at|within|during|over)\s{1,3}(?:the\s{1,3})?(?:day|days|night|"
     r"first|second|third|next|following|evening|morning|week|weeks|hours?|time)|and\s{1,3}"
     r"(?:he|she|they|was|were|had|then|resolved|disappeared|subsided)|(?:the|that)\s{1,3}"
-    r"(?:evening|night|morning|afternoon|next|following|same)|once|twice|otherwise)(?![\w-])",
+    r"(?:evening|night|morning|afternoon|next|following|same)|once|twice|otherwise)(?![\w-])"
+)
+_AE_END = re.compile(
+    _TIME_AHEAD + "|" + _AE_PUNCTUATION + r"|\s-{1,2}\s|," + _AE_COMMA + r"|\s" + _AE_WORDS,
+    _FLAGS,
+)
+# As _SCOPE_END_CANDIDATES for _SCOPE_END.
+_AE_END_CANDIDATES = re.compile(
+    r"[.;:!?()\[\]\"“”,\s](?:(?<="
+    + _AE_PUNCTUATION
+    + r")|(?<=,)"
+    + _AE_COMMA
+    + r"|(?<=\s)(?:"
+    + _TIME_AHEAD.removeprefix(r"\s")
+    + r"|-{1,2}\s|"
+    + _AE_WORDS
+    + r"))",
     _FLAGS,
 )
 
@@ -336,6 +380,17 @@ _ALL_WORDS = (
     None if any(g is None for g in _GATES) else frozenset().union(*(g or () for g in _GATES))
 )
 _NO_WORDS: frozenset[str] = frozenset()
+# A sentence without a word of _DENYING_WORDS denies nothing (see _absent); one without a
+# word of _TELLING_WORDS tells no adverse event (see _adverse).
+_DENYING_WORDS = union(_TRIGGER_GATE, _NOT_GATE)
+_TELLING_WORDS = union(
+    _LOSS_GATE,
+    _STRONG_VERB_GATE,
+    _WEAK_VERB_GATE,
+    _TOLERANCE_GATE,
+    _EVENT_VERB_GATE,
+    _LIST_CUE_GATE,
+)
 _POST_DID_NOT_GATE = words(_N["post_did_not"])
 _POST_HAS_NOT_GATE = words(_N["post_has_not"])
 _POST_PASSIVE_GATE = words(_N["post_passive"])
@@ -348,8 +403,8 @@ def _word_lead(*groups: Iterable[str]) -> tuple[re.Pattern[str], int]:
 
 
 _AFTER_FOLDED = FoldedPattern(_AFTER, lead=_word_lead(_A["post_forms"], _A["after_words"]))
-_SCOPE_END_FOLDED = FoldedPattern(_SCOPE_END)
-_AE_END_FOLDED = FoldedPattern(_AE_END)
+_SCOPE_END_FOLDED = FoldedPattern(_SCOPE_END, candidates=_SCOPE_END_CANDIDATES)
+_AE_END_FOLDED = FoldedPattern(_AE_END, candidates=_AE_END_CANDIDATES)
 _EVENT_FOLDED = FoldedPattern(_EVENT)  # a lead of 100+ words would cost more than it saves
 _BASELINE_FOLDED = FoldedPattern(_BASELINE, lead=_word_lead(_A["baseline_cues"]))
 _STRONG_FOLDED = FoldedPattern(_STRONG, lead=_word_lead(_N["strong_triggers"]))
@@ -360,6 +415,35 @@ _STRONG_VERB_FOLDED = FoldedPattern(_STRONG_VERB, lead=_word_lead(_A["strong_ver
 _POST_DID_NOT_FOLDED = FoldedPattern(_POST_DID_NOT)
 _POST_HAS_NOT_FOLDED = FoldedPattern(_POST_HAS_NOT)
 _POST_PASSIVE_FOLDED = FoldedPattern(_POST_PASSIVE)
+
+
+# The first words of the _words() rules: each match opens with one, whole (treatment_gate).
+_PSEUDO_FIRSTS = first_words(_N["pseudo_triggers"])
+_STRONG_FIRSTS = first_words(_N["strong_triggers"])
+_WEAK_FIRSTS = first_words(_N["weak_triggers"])
+_STRONG_VERB_FIRSTS = first_words(_A["strong_verbs"])
+_WEAK_VERB_FIRSTS = first_words(_A["weak_verbs"])
+# Rules that open with a phrase (after "(?<![\w-])") and a blank or "(?![\w-])" after its
+# first word: _LOSS, _EVENT_VERB, _LIST_CUE ("the only" before a subject).
+_LOSS_FOLDED = FoldedPattern(_LOSS)
+_LOSS_FIRSTS = first_words(_A["loss_verbs"])
+_EVENT_VERB_FOLDED = FoldedPattern(_EVENT_VERB)
+_EVENT_VERB_FIRSTS = first_words(_A["event_verbs"])
+_LIST_CUE_FOLDED = FoldedPattern(_LIST_CUE)
+_LIST_CUE_FIRSTS = first_words(_A["list_cues"], ["the"], _A["list_subjects"])
+
+
+def _whole_words(
+    pattern: FoldedPattern,
+    firsts: frozenset[str] | None,
+    text: str,
+    folded: str,
+    present: frozenset[str],
+) -> list[re.Match[str]]:
+    """``pattern.finditer(text, folded)`` for a _words() rule, tried where its words are."""
+    if firsts is None:
+        return pattern.finditer(text, folded)
+    return pattern.finditer_words(text, folded, firsts & present)
 
 
 def _inert(doc: Document) -> bool:
@@ -417,9 +501,11 @@ def _absent(doc: Document) -> tuple[list[AbsentMention], list[Span]]:
     # A junk document without a gate word anywhere denies nothing in words.
     sentences = doc.sentences if not doc.memo(_inert) else []
     folded_all = doc.memo(folded_sentences) if sentences else []
-    for sentence in sentences:
-        present = found_words[sentence.index]
-        folded = folded_all[sentence.index]
+    # Only a sentence with a word of one of the two gates below denies anything.
+    for index in hits(found_words, _DENYING_WORDS) if sentences else ():
+        sentence = sentences[index]
+        present = found_words[index]
+        folded = folded_all[index]
         if hit(present, _TRIGGER_GATE):
             for description, span, scope in _negated_in(sentence, folded, present):
                 add(description, sentence, span)
@@ -442,14 +528,22 @@ def _negated_in(
 ) -> list[tuple[str, Span, Span]]:
     text, offset = sentence.text, sentence.start
     pseudo = (
-        [m.span() for m in _PSEUDO_FOLDED.finditer(text, folded)]
+        [m.span() for m in _whole_words(_PSEUDO_FOLDED, _PSEUDO_FIRSTS, text, folded, present)]
         if hit(present, _PSEUDO_GATE)
         else []
     )
     found: list[tuple[str, Span, Span]] = []
     covered = 0
-    strong_found = _STRONG_FOLDED.finditer(text, folded) if hit(present, _STRONG_GATE) else []
-    weak_found = _WEAK_FOLDED.finditer(text, folded) if hit(present, _WEAK_GATE) else []
+    strong_found = (
+        _whole_words(_STRONG_FOLDED, _STRONG_FIRSTS, text, folded, present)
+        if hit(present, _STRONG_GATE)
+        else []
+    )
+    weak_found = (
+        _whole_words(_WEAK_FOLDED, _WEAK_FIRSTS, text, folded, present)
+        if hit(present, _WEAK_GATE)
+        else []
+    )
     triggers = sorted(
         [(m, True) for m in strong_found] + [(m, False) for m in weak_found],
         key=lambda pair: (pair[0].start(), -pair[0].end()),
@@ -648,9 +742,12 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
     # A junk document without a gate word anywhere tells no event: every rule below needs one.
     sentences = doc.sentences if not doc.memo(_inert) else []
     folded_all = doc.memo(folded_sentences) if sentences else []
-    for sentence in sentences:
-        present = found_words[sentence.index]
-        folded = folded_all[sentence.index]
+    # Every rule below (the losses and those of _told_events) needs a word of these gates;
+    # the tests before them have no effect of their own.
+    for index in hits(found_words, _TELLING_WORDS) if sentences else ():
+        sentence = sentences[index]
+        present = found_words[index]
+        folded = folded_all[index]
         after = _after_cue(sentence.text, folded, present)
         if not _after_treatment(
             doc, sentence, day0, after_cue=after, folded=folded, present=present
@@ -665,7 +762,7 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
             cue = _told_after(sentence, after, present, later)
         if later and cue:
             # "Within days they lost vision": a loss told after the treatment was given.
-            for loss in _LOSS.finditer(text):
+            for loss in _whole_words(_LOSS_FOLDED, _LOSS_FIRSTS, text, folded, present):
                 before = text[max(0, loss.start() - 20) : loss.start()]
                 span = (sentence.start + loss.start(), sentence.start + loss.end())
                 add(loss.group(), _severity(before), sentence, span)
@@ -728,13 +825,13 @@ def _told_events(
     """(description, span, severity, needs an after-treatment cue) for each event told."""
     found: list[tuple[str, Span, str | None, bool]] = []
     # "experienced only mild swelling ...", "had a fever after the injection"
-    for pattern, weak, gate in (
-        (_STRONG_VERB_FOLDED, False, _STRONG_VERB_GATE),
-        (_WEAK_VERB_FOLDED, True, _WEAK_VERB_GATE),
+    for pattern, firsts, weak, gate in (
+        (_STRONG_VERB_FOLDED, _STRONG_VERB_FIRSTS, False, _STRONG_VERB_GATE),
+        (_WEAK_VERB_FOLDED, _WEAK_VERB_FIRSTS, True, _WEAK_VERB_GATE),
     ):
         if not hit(present, gate):
             continue
-        for verb in pattern.finditer(text, folded):
+        for verb in _whole_words(pattern, firsts, text, folded, present):
             start = _skip_trim(text, verb.end())
             end_match = _AE_END_FOLDED.search(
                 text, folded, start, min(len(text), start + _MAX_SCOPE)
@@ -759,12 +856,20 @@ def _told_events(
             if 0 < len(item.split()) <= 8 and not _IMPROVEMENT.search(item):
                 found.append((item, (start, start + len(item)), _severity(item), False))
     # "severe bilateral visual loss developed after they received ..."
-    for verb in _EVENT_VERB.finditer(text) if hit(present, _EVENT_VERB_GATE) else ():
+    for verb in (
+        _whole_words(_EVENT_VERB_FOLDED, _EVENT_VERB_FIRSTS, text, folded, present)
+        if hit(present, _EVENT_VERB_GATE)
+        else ()
+    ):
         subject = _noun_before(text, verb.start(), limit=6)
         if subject and _EVENT.search(subject[0]) and not _IMPROVEMENT.search(subject[0]):
             found.append((subject[0], (subject[1], subject[2]), _severity(subject[0]), False))
     # "... was associated with ocular hypertension, vitreous hemorrhage, or lens dislocation"
-    for cue in _LIST_CUE.finditer(text) if hit(present, _LIST_CUE_GATE) else ():
+    for cue in (
+        _whole_words(_LIST_CUE_FOLDED, _LIST_CUE_FIRSTS, text, folded, present)
+        if hit(present, _LIST_CUE_GATE)
+        else ()
+    ):
         head = text[max(0, cue.start() - _MAX_SCOPE) : cue.start()]
         # "Side effects included ..." lists side effects whatever they are called; "the
         # injection was complicated by ..." lists them when they read as harms.

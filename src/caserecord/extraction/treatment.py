@@ -47,11 +47,14 @@ from caserecord.extraction.treatment_gate import (
     FoldedPattern,
     Needles,
     cased_needles,
+    first_words,
+    flexible_needles,
     folded_sentences,
     folded_text,
     gate_free,
     has,
     hit,
+    hits,
     max_width,
     needles,
     sentence_words,
@@ -681,7 +684,7 @@ _ADMIN_GATE = words(_V.administration_verbs)
 _CELLS_GATE = words(["cells"])
 _MULTIPLIER_GATE = words(["thousand", "million", "billion"])
 _DRUG_GATE = words(_V.drugs)
-_SURGERY_GATE = needles(_V.surgery_words)  # substrings: searched up to an endpos
+_SURGERY_GATE = flexible_needles(_V.surgery_words)  # substrings: searched up to an endpos
 _OTHER_HEAD_GATE = words(["treatment", "therapy"])
 _OTHER_VERB_GATE = words(_V.other_treatment_verbs)
 _REHAB_GATE = words(_V.rehabilitation)
@@ -696,7 +699,7 @@ _FOR_GATE = words(["for"])
 _PLACES_GATE = words(_V.prior["places"])
 _PRIOR_DRUG_GATE = words(_V.prior["prior_drugs"])
 # Substring gates, good for any range of the text searched (a match lies inside it).
-_ROUTE_GATE = needles(
+_ROUTE_GATE = flexible_needles(
     [w for r in _V.routes for w in r.words], [s for r in _V.routes for s in r.sites]
 )
 _ROUTE_ABBR_GATE = cased_needles(a for r in _V.routes for a in r.abbreviations)
@@ -765,6 +768,11 @@ def _gate_words(doc: Document) -> list[frozenset[str]]:
     return doc.memo(sentence_words)
 
 
+def _sentence_starts(doc: Document) -> list[int]:
+    """Where each sentence starts (cached per document with ``doc.memo``)."""
+    return [s.start for s in doc.sentences]
+
+
 def _in_text(found: Needles, text: str) -> Needles:
     """The needles of ``found`` in ``text``: a sentence of the text holds no other."""
     return None if found is None else tuple(n for n in found if n in text)
@@ -810,12 +818,34 @@ def _treatment_key(key: str | None) -> bool:
 
 # Hot case-insensitive rules, run case-sensitively on the folded sentence (treatment_gate).
 _ADMIN_FOLDED = FoldedPattern(_ADMIN)
-_REHAB_FOLDED = FoldedPattern(_REHAB)
+_ADMIN_FIRSTS = first_words(_V.administration_verbs)  # _ADMIN matches from \b, whole
+_REHAB_FOLDED = FoldedPattern(
+    _REHAB,
+    lead=(
+        re.compile(_phrases(_V.rehabilitation), _FLAGS),
+        max_width(r"(?:\b(?P<adj>intense|intensive|daily|regular)\s{1,3})?", _FLAGS),
+    ),
+)
 # Every cell phrase holds a head, at most max_width(_CELL_LEAD) characters after its start.
 _VIA_ITEM_FOLDED = FoldedPattern(_VIA_ITEM)
-_LATERALITY_FOLDED = [(side, FoldedPattern(pattern)) for side, pattern in _LATERALITY]
+# _REHAB opens with an adjective or a rehabilitation phrase, whole (first_words).
+_REHAB_FIRSTS = first_words(["intense", "intensive", "daily", "regular"], _V.rehabilitation)
+# With each side's gates: its phrases' needles (folded) and its abbreviations' (raw).
+_LATERALITY_FOLDED = [
+    (side, FoldedPattern(pattern), needles(phrases), cased_needles(abbrs))
+    for (side, pattern), (phrases, abbrs) in zip(_LATERALITY, _V.laterality.values(), strict=True)
+]
 _TREATMENT_WORD_FOLDED = FoldedPattern(_TREATMENT_WORD)
 _COURSE_GATE = needles(_V.course_nouns)
+
+
+# Where a cell phrase may start: at the first word of an origin, source, abbreviation, kind
+# or head (an abbreviation may take an "s": "MSCs"), or at the quote before a head.
+_CELL_FIRSTS = first_words(
+    _V.cell_origin, _V.cell_sources, _V.cell_abbreviations, _V.cell_kinds, _V.cell_heads
+)
+_CELL_FIRSTS_PLURAL = frozenset(w + "s" for w in _CELL_FIRSTS or ())
+_CELL_QUOTES = ('"', "“", "”", "'")
 _CELL_FOLDED = FoldedPattern(
     _CELL, lead=(re.compile(_CELL_HEAD, _FLAGS), max_width(_CELL_LEAD, _FLAGS))
 )
@@ -826,15 +856,68 @@ _SIDE_FOLDED = FoldedPattern(
         _FLAGS,
     )
 )
+# _SIDE_FOLDED a branch at a time: (pattern, on the raw text?) by side.  A lookbehind after
+# the opening word stands for the \b before it, so the search scans for that word.
+_SIDE_SCANS: tuple[tuple[str, tuple[tuple[re.Pattern[str], bool], ...]], ...] = (
+    (
+        "right",
+        (
+            (re.compile(r"right(?<!\wright)\s{1,3}eye\b"), False),
+            (re.compile(r"OD(?<!\wOD)\b"), True),
+        ),
+    ),
+    (
+        "left",
+        (
+            (re.compile(r"left(?<!\wleft)\s{1,3}eye\b"), False),
+            (re.compile(r"OS(?<!\wOS)\b"), True),
+        ),
+    ),
+    (
+        "both",
+        (
+            (re.compile(r"both(?<!\wboth)\s{1,3}eyes?\b"), False),
+            (re.compile(r"each(?<!\weach)\s{1,3}eyes?\b"), False),
+            (re.compile(r"bilateral(?<!\wbilateral)"), False),
+        ),
+    ),
+)
 _SOURCED_FROM_FOLDED = FoldedPattern(_SOURCED_FROM)
 _NEGATED_BEFORE_FOLDED = FoldedPattern(_NEGATED_BEFORE)
 _PASSIVE_BEFORE_FOLDED = FoldedPattern(_PASSIVE_BEFORE)
 _AFTER_BEFORE_FOLDED = FoldedPattern(_AFTER_BEFORE)
 _TOPIC_FOLDED = FoldedPattern(_TOPIC)
 _PRODUCT_FOLDED = FoldedPattern(_PRODUCT)
+# _PRODUCT and _DRUG open with a phrase, whole (treatment_gate.first_words).
+_PRODUCT_FIRSTS = first_words(_V.cell_origin, _V.cell_products)
+_DRUG_FOLDED = FoldedPattern(_DRUG)
+_DRUG_FIRSTS = first_words(_V.drugs)
 _MODAL_FOLDED = FoldedPattern(_MODAL)
-_ROUTE_FOLDED = FoldedPattern(_ROUTE)
-_SPLIT_ROUTE_ITEM_FOLDED = FoldedPattern(_SPLIT_ROUTE_ITEM)
+# Every route holds a word, site or abbreviation (the head), after at most a guide; the
+# head holds one of the route gates' needles.
+_ROUTE_HEAD = rf"{_ROUTE_SITES}|{_ROUTE_WORDS_ALT}|{_ROUTE_ABBREVIATIONS}"
+_ROUTE_HEAD_WIDTH = max_width(_ROUTE_HEAD, _FLAGS)
+_ROUTE_SEEK = (
+    None
+    if _ROUTE_HEAD_WIDTH is None or _ROUTE_GATE is None or _ROUTE_ABBR_GATE is None
+    else (_ROUTE_GATE, _ROUTE_ABBR_GATE, _ROUTE_HEAD_WIDTH)
+)
+_ROUTE_FOLDED = FoldedPattern(
+    _ROUTE,
+    lead=(
+        re.compile(_ROUTE_HEAD, _FLAGS),
+        max_width(rf"(?:{_B}(?P<guide>{_phrases(_V.route_guides)})\s{{1,2}})?", _FLAGS),
+    ),
+    seek=_ROUTE_SEEK,
+)
+_SPLIT_ROUTE_ITEM_FOLDED = FoldedPattern(
+    _SPLIT_ROUTE_ITEM,
+    lead=(
+        re.compile(_ROUTE_HEAD, _FLAGS),
+        max_width(rf"(?P<num>{_COUNT})\s{{1,3}}", _FLAGS),
+    ),
+    seek=_ROUTE_SEEK,
+)
 _FOLDED_PATTERNS: dict[str, FoldedPattern] = {_ABBR_ALONE.pattern: FoldedPattern(_ABBR_ALONE)}
 
 
@@ -974,10 +1057,18 @@ class _Reader:
         # An abbreviation in a sentence is one in the document: look there once.
         abbr_gate = _in_text(_ABBR_GATE, self.text)
         scan = abbr_gate is None or bool(abbr_gate) or not self.inert
-        for sentence in sentences if scan else ():
-            if not (hit(found_words[sentence.index], _CELL_GATE) or has(sentence.text, abbr_gate)):
-                continue
-            for match in _CELL_FOLDED.finditer(sentence.text, self.folded[sentence.index]):
+        abbr_sentences = self._with_needles(abbr_gate)
+        if abbr_sentences is not None:  # the words or an abbreviation let a sentence in
+            chosen = {*hits(found_words, _CELL_GATE), *abbr_sentences}
+            candidates = [sentences[index] for index in sorted(chosen)]
+        else:
+            candidates = [
+                s
+                for s in (sentences if scan else ())
+                if hit(found_words[s.index], _CELL_GATE) or has(s.text, abbr_gate)
+            ]
+        for sentence in candidates:
+            for match in self._cell_matches(sentence):
                 cell = self._cell_from_match(match, sentence)
                 if match.group("abbr"):
                     # "umbilical cord blood-derived stem cell (UCBSC)": the story's own
@@ -1000,9 +1091,14 @@ class _Reader:
                 + r")?",
                 _FLAGS,
             )
-        alone_gate = _in_text(alone_gate, self.text)
+        alone_gate = abbr_gate if alone_gate is _ABBR_GATE else _in_text(alone_gate, self.text)
         alone_folded = _folded_pattern(alone)
-        for sentence in sentences:
+        alone_sentences = self._with_needles(alone_gate)
+        for sentence in (
+            sentences
+            if alone_sentences is None
+            else [sentences[index] for index in alone_sentences]
+        ):
             if not has(sentence.text, alone_gate):
                 continue
             spans = taken.get(sentence.index, [])
@@ -1026,14 +1122,20 @@ class _Reader:
         own: dict[int, list[_Cells]] = {}
         for cell in found:
             own.setdefault(cell.sentence, []).append(cell)
-        for sentence in sentences if not self.inert else ():
-            if not hit(found_words[sentence.index], _PRODUCT_GATE):
-                continue
+        for index in hits(found_words, _PRODUCT_GATE) if not self.inert else ():
+            sentence = sentences[index]
             spans = [
                 (c.start - sentence.start, c.end - sentence.start)
                 for c in own.get(sentence.index, [])
             ]
-            for match in _PRODUCT_FOLDED.finditer(sentence.text, self.folded[sentence.index]):
+            folded, present = self.folded[index], found_words[index]
+            for match in (
+                _PRODUCT_FOLDED.finditer(sentence.text, folded)
+                if _PRODUCT_FIRSTS is None
+                else _PRODUCT_FOLDED.finditer_words(
+                    sentence.text, folded, _PRODUCT_FIRSTS & present
+                )
+            ):
                 if any(s < match.end() and match.start() < e for s, e in spans):
                     continue
                 origin, treat = match.group("origin"), match.group("treat")
@@ -1052,6 +1154,37 @@ class _Reader:
                 )
         found.sort(key=lambda c: c.start)
         return found
+
+    def _cell_matches(self, sentence: Sentence) -> list[re.Match[str]]:
+        """``_CELL.finditer(sentence.text)``, tried only where a cell phrase may start."""
+        text, folded = sentence.text, self.folded[sentence.index]
+        if self.inert or _CELL_FIRSTS is None:
+            return _CELL_FOLDED.finditer(text, folded)
+        present = self.words[sentence.index]
+        # A phrase opens with its first word, whole or (an abbreviation) with an "s".
+        firsts = [*(_CELL_FIRSTS & present), *(w[:-1] for w in _CELL_FIRSTS_PLURAL & present)]
+        return _CELL_FOLDED.finditer_words(text, folded, [*firsts, *_CELL_QUOTES])
+
+    def _with_needles(self, found: Needles) -> list[int] | None:
+        """The sentences holding one of ``found`` (needles of the text), by index; None when
+        they are too many to list this way (then test each sentence)."""
+        if found is None:
+            return None
+        sentences, text = self.doc.sentences, self.text
+        starts = self.doc.memo(_sentence_starts)
+        chosen: set[int] = set()
+        budget = 64 + len(sentences)
+        for needle in found:
+            at = text.find(needle)
+            while at >= 0:
+                budget -= 1
+                if budget < 0:
+                    return None  # junk full of abbreviations
+                index = bisect_right(starts, at) - 1
+                if index >= 0 and at + len(needle) <= sentences[index].end:
+                    chosen.add(index)
+                at = text.find(needle, at + 1)
+        return sorted(chosen)
 
     @staticmethod
     def _cell_from_match(match: re.Match[str], sentence: Sentence) -> _Cells:
@@ -1087,20 +1220,34 @@ class _Reader:
             source_words=source_words,
         )
 
-    # -- reading --------------------------------------------------------------------
-    def read(self) -> TreatmentMentions:
-        events: list[_Event] = []
-        words, by_sentence = self.words, self.by_sentence
+    def _event_sentences(self) -> list[Sentence]:
+        """The sentences that may tell an event (a superset: read() tests each again)."""
+        by_sentence = self.by_sentence
         sentences = self.doc.sentences
         if self.inert:  # only cells or a treatment heading can tell an event
             if any(_treatment_key(key) for key in {h.key for h in self.doc.headers}):
-                sentences = [
+                return [
                     s
                     for s in sentences
                     if by_sentence.get(s.index) or _treatment_key(s.header_key)
                 ]
-            else:  # a sentence's header_key is the key of its line's header
-                sentences = [sentences[index] for index in sorted(by_sentence)]
+            # a sentence's header_key is the key of its line's header
+            return [sentences[index] for index in sorted(by_sentence)]
+        # The sentences the test in read() lets in: a gate word, cells or a treatment
+        # heading (a sentence's header_key is the key of its line's header).
+        keys = {h.key for h in self.doc.headers}
+        headed = {key for key in keys if _treatment_key(key)}
+        chosen = set(hits(self.words, _EVENT_WORDS))
+        chosen.update(index for index, cells in by_sentence.items() if cells)
+        if headed:
+            chosen.update(s.index for s in sentences if s.header_key in headed)
+        return [sentences[index] for index in sorted(chosen)]
+
+    # -- reading --------------------------------------------------------------------
+    def read(self) -> TreatmentMentions:
+        events: list[_Event] = []
+        words, by_sentence = self.words, self.by_sentence
+        sentences = self._event_sentences()
         for sentence in sentences:
             index = sentence.index
             if (
@@ -1178,7 +1325,11 @@ class _Reader:
         verbs = (
             [
                 m
-                for m in _ADMIN_FOLDED.finditer(text, folded)
+                for m in (
+                    _ADMIN_FOLDED.finditer(text, folded)
+                    if _ADMIN_FIRSTS is None
+                    else _ADMIN_FOLDED.finditer_words(text, folded, _ADMIN_FIRSTS & present)
+                )
                 if self._admin_verb(text, folded, m)
                 and (modal is None or modal.start() >= m.start())
             ]
@@ -1561,7 +1712,9 @@ class _Reader:
         end = len(text) if end is None else end
         sides: dict[str, Span] = {}
         folded = fold(text)
-        for side, pattern in _LATERALITY_FOLDED:
+        for side, pattern, folded_gate, raw_gate in _LATERALITY_FOLDED:
+            if not (has(folded, folded_gate) or has(text, raw_gate)):
+                continue  # every match holds one of these needles
             match = pattern.search(text, folded, start, end)
             if match:
                 sides[side] = _abs(match.span(), offset)
@@ -1581,7 +1734,12 @@ class _Reader:
         events: list[_Event] = []
         seen: set[tuple[str, str | None]] = set()
         covered = 0
-        for match in _DRUG.finditer(text):
+        folded, present = self.folded[sentence.index], self.words[sentence.index]
+        for match in (
+            _DRUG_FOLDED.finditer(text, folded)
+            if _DRUG_FIRSTS is None
+            else _DRUG_FOLDED.finditer_words(text, folded, _DRUG_FIRSTS & present)
+        ):
             if not _near(match.span(), verbs):
                 continue
             if match.start() < covered or _DRUG_DENIED.search(
@@ -1680,7 +1838,12 @@ class _Reader:
     def _rehab_events(self, sentence: Sentence, has_verb: bool) -> list[_Event]:
         text, offset = sentence.text, sentence.start
         events: list[_Event] = []
-        for match in _REHAB_FOLDED.finditer(text, self.folded[sentence.index]):
+        folded, present = self.folded[sentence.index], self.words[sentence.index]
+        for match in (
+            _REHAB_FOLDED.finditer(text, folded)
+            if _REHAB_FIRSTS is None
+            else _REHAB_FOLDED.finditer_words(text, folded, _REHAB_FIRSTS & present)
+        ):
             before = text[max(0, match.start() - 60) : match.start()]
             habitual = bool(_HABITUAL.search(before))
             alongside = bool(_ALONGSIDE.search(before))
@@ -1846,13 +2009,16 @@ class _Reader:
     @cached_property
     def _single_side(self) -> tuple[str, Span] | None:
         """A story that names one eye only implies it (FORMAT.md convention)."""
+        # The first match of each side: the branches of _SIDE_FOLDED start with distinct
+        # words and never overlap, so its matches are those of each branch alone, found
+        # here by a literal-led search (on the folded text for the case-insensitive ones).
+        texts = (self.doc.memo(folded_text), self.text)
         found: dict[str, Span] = {}
-        for match in _SIDE_FOLDED.finditer(self.text, self.doc.memo(folded_text)):
-            side = (
-                match.group("side")
-                or {"OD": "right", "OS": "left"}.get(match.group("abbr") or "", "both")
-            ).lower()
-            found.setdefault(side, match.span())
+        for side, scans in _SIDE_SCANS:
+            for pattern, raw in scans:
+                match = pattern.search(texts[raw])
+                if match and (side not in found or match.start() < found[side][0]):
+                    found[side] = match.span()
         if len(found) == 1:
             side = next(iter(found))
             if side != "both":
@@ -1919,7 +2085,8 @@ class _Reader:
         dates = [m for m in _times(sentence) if m.relation == "date"]
         if dates:
             return dates[0]
-        row = _SCHEDULE_ROW.search(self.text)
+        # A row holds an ISO date: where none is, no row is (a cheap scan for "19", "20").
+        row = _SCHEDULE_ROW.search(self.text) if _ISO_DATE.search(self.text) else None
         if row:
             mention = _date_mention(row.group("date"), row.start("date"), row.end("date"))
             if mention:
@@ -1945,9 +2112,9 @@ class _Reader:
             ]
             if dates:
                 return dates[0]
-        lines = self.doc.lines
         if "admission" not in self.doc.memo(folded_text):
             return None  # every match of _ADMISSION holds the word
+        lines = self.doc.lines
         for number, (start, end) in enumerate(lines):
             if not _ADMISSION.search(self.text, start, end):
                 continue
@@ -1978,9 +2145,10 @@ class _Reader:
                 return
             found.append(PriorTreatmentMention(name=name, kind=kind, spans={"name": span}))
 
-        for sentence in self.doc.sentences if not self.inert else ():
-            if not hit(self.words[sentence.index], _PRIOR_WORDS):
-                continue  # every rule of _prior_in needs one of these words
+        sentences = self.doc.sentences
+        # Every rule of _prior_in needs one of _PRIOR_WORDS.
+        for index in hits(self.words, _PRIOR_WORDS) if not self.inert else ():
+            sentence = sentences[index]
             for name, span, kind in _prior_in(
                 sentence, day0, self.by_sentence, self.words[sentence.index]
             ):
@@ -2046,7 +2214,21 @@ _QUALIFIED = re.compile(
     + r"))\b",
     _FLAGS,
 )
-_QUALIFIED_FOLDED = FoldedPattern(_QUALIFIED)
+_QUALIFIED_FOLDED = FoldedPattern(
+    _QUALIFIED,
+    lead=(
+        re.compile(_phrases(_P["heads"]), _FLAGS),
+        max_width(
+            r"\b(?:after|despite|with|following|under|on|received|receiving|tried)\s{1,3}"
+            r"(?:(?:his|her|their|the)\s{1,3})?(?:" + _phrases(_P["qualifiers"]) + r")\s{1,3}",
+            _FLAGS,
+        ),
+    ),
+)
+# _QUALIFIED opens with one of these words, whole (treatment_gate.first_words).
+_QUALIFIED_FIRSTS = frozenset(
+    {"after", "despite", "with", "following", "under", "on", "received", "receiving", "tried"}
+)
 _FAILURE = re.compile(r"\b(?:" + _phrases(_P["failure_cues"]) + r")\b", _FLAGS)
 _TREATED_IN = re.compile(
     r"\b(?:was|were|had\s{1,3}been|been|got|getting)\s{1,3}(?:treated|treatment)\s{1,3}"
@@ -2232,7 +2414,9 @@ def _prior_in(
         found.extend(_failed_in(sentence, cells))
     # "After normal treatment the blood sugar still ...": a failed treatment told before
     qualified = (
-        _QUALIFIED_FOLDED.finditer(text, fold(text)) if hit(present, _QUALIFIED_GATE) else []
+        _QUALIFIED_FOLDED.finditer_words(text, fold(text), _QUALIFIED_FIRSTS & present)
+        if hit(present, _QUALIFIED_GATE)
+        else []
     )
     for match in qualified:
         failed = _FAILURE.search(text) or (

@@ -25,15 +25,19 @@ from caserecord.extraction._patterns import fold
 
 __all__ = [
     "cased_needles",
+    "first_words",
+    "flexible_needles",
     "fold",
     "folded_sentences",
     "folded_text",
     "gate_free",
     "has",
     "hit",
+    "hits",
     "max_width",
     "needles",
     "sentence_words",
+    "union",
     "words",
 ]
 
@@ -56,10 +60,37 @@ def folded_sentences(doc: Document) -> list[str]:
     return [text[s.start : s.end] for s in doc.sentences]
 
 
+# Every byte but "a"-"z" to a blank: the words left are the runs of lower-case letters.
+_LETTERS_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
+
+
 def sentence_words(doc: Document) -> list[frozenset[str]]:
     """The maximal runs of ASCII letters of every folded sentence (cached with ``doc.memo``)."""
-    run = _LOWER_RUN.findall
-    return [frozenset(run(text)) for text in doc.memo(folded_sentences)]
+    text = doc.memo(folded_text)
+    if len(text) != len(doc.text):  # never (see folded_sentences)
+        run = _LOWER_RUN.findall
+        return [frozenset(run(text)) for text in doc.memo(folded_sentences)]
+    # One character for one: a non-ASCII one becomes "?", then a blank, as any non-letter.
+    letters = text.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+    return [frozenset(letters[s.start : s.end].split()) for s in doc.sentences]
+
+
+def first_words(*groups: Iterable[str]) -> frozenset[str] | None:
+    """The first words of case-insensitive phrases a rule matches from their start, whole.
+
+    For a rule each match of which starts with one of the phrases, with a
+    non-letter (or the edge of the sentence) before it: then each match opens
+    with the phrase's first letter run, lower-cased in the folded text, and
+    that run is a whole word of :func:`sentence_words`.  None when a phrase
+    opens with something else than a letter.
+    """
+    chosen: set[str] = set()
+    for phrase in (p.strip() for group in groups for p in group):
+        first = _RUN.match(phrase)
+        if first is None:
+            return None
+        chosen.add(first.group().lower())
+    return frozenset(chosen)
 
 
 def _choose(phrases: Iterable[str], lower: bool) -> Needles:
@@ -87,6 +118,29 @@ def needles(*groups: Iterable[str]) -> Needles:
 def cased_needles(*groups: Iterable[str]) -> Needles:
     """Needles for case-sensitive phrases (abbreviations), kept in their case."""
     return _choose((p for group in groups for p in group), lower=False)
+
+
+_FLEXIBLE_CHARS = re.compile(r"[\s'’-]+")
+
+
+def flexible_needles(*groups: Iterable[str]) -> Needles:
+    """Needles for phrases of a ``flexible`` alternation: their longest literal pieces.
+
+    A flexible phrase matches its characters literally (case aside) but for
+    blanks, hyphens and apostrophes: every piece between those is a substring
+    of any match, lower-cased in the folded text ("i.v." stays whole, where
+    :func:`needles` would take the letter run "i").
+    """
+    chosen: list[str] = []
+    for phrase in sorted({p.strip() for group in groups for p in group}, key=len):
+        pieces = [piece.lower() for piece in _FLEXIBLE_CHARS.split(phrase) if piece]
+        if not pieces or not all(piece.isascii() for piece in pieces):
+            return None
+        if any(n in piece for n in chosen for piece in pieces):
+            continue
+        chosen.append(max(pieces, key=len))
+    # A needle holding another is found only where that one is: drop it.
+    return tuple(n for n in chosen if not any(m != n and m in n for m in chosen))
 
 
 def has(text: str, found: Needles) -> bool:
@@ -136,6 +190,43 @@ def _rarity(run: str) -> tuple[bool, int]:
 def hit(found: frozenset[str], gate: Words) -> bool:
     """Whether a sentence with the words ``found`` may hold a match of the gated rule."""
     return gate is None or not gate.isdisjoint(found)
+
+
+def union(*gates: Words) -> Words:
+    """A word gate that lets in what any of ``gates`` lets in."""
+    if any(gate is None for gate in gates):
+        return None
+    return frozenset().union(*(gate or () for gate in gates))
+
+
+def hits(found: list[frozenset[str]], gate: Words) -> list[int]:
+    """The indices of the sentences (with the words ``found``) that ``gate`` lets in.
+
+    ``[i for i, f in enumerate(found) if hit(f, gate)]``, without a call per sentence.
+    """
+    if gate is None:
+        return list(range(len(found)))
+    # Only the gate's words that some sentence has can let one in: usually a handful,
+    # which makes each test below a few look-ups.
+    gate = gate & _all_words(found)
+    if not gate:
+        return []
+    disjoint = gate.isdisjoint
+    return [index for index, present in enumerate(found) if not disjoint(present)]
+
+
+# The last list of word sets and its union, as one pair (replaced whole, so that threads
+# reading documents side by side never see the union of another list).
+_LAST_WORDS: list[tuple[list[frozenset[str]] | None, frozenset[str]]] = [(None, frozenset())]
+
+
+def _all_words(found: list[frozenset[str]]) -> frozenset[str]:
+    """Every word of ``found``: computed once for the document being read."""
+    last, words = _LAST_WORDS[0]
+    if last is not found:
+        words = frozenset().union(*found)
+        _LAST_WORDS[0] = (found, words)
+    return words
 
 
 _MANY_SENTENCES = 1000  # more than any narrative has; "Age: 5" lines by the thousand
@@ -289,10 +380,20 @@ class FoldedPattern:
         self,
         pattern: re.Pattern[str],
         lead: tuple[re.Pattern[str], int | None] | None = None,
+        seek: tuple[tuple[str, ...], tuple[str, ...], int] | None = None,
+        candidates: re.Pattern[str] | None = None,
     ) -> None:
         self.pattern = pattern
-        source = _fast_source(pattern)
-        self.fast = None if source is None else re.compile(source, pattern.flags & ~re.IGNORECASE)
+        # ``seek`` = (folded needles, raw needles, back): every match of ``lead``'s head
+        # that lies in a match of the pattern holds one of the folded needles (in the
+        # folded text) or of the raw needles (in the text) at most ``back`` characters
+        # after its start.
+        self.seek = seek
+        # ``candidates``: a pattern that matches (at least) wherever ``pattern`` does, built
+        # to be searched faster; the fast pattern is made from it instead.
+        model = pattern if candidates is None else candidates
+        source = _fast_source(model)
+        self.fast = None if source is None else re.compile(source, model.flags & ~re.IGNORECASE)
         self.head: re.Pattern[str] | None = None
         self.width = 0
         if lead is not None and lead[1] is not None and self.fast is not None:
@@ -301,11 +402,25 @@ class FoldedPattern:
                 self.head = re.compile(head, lead[0].flags & ~re.IGNORECASE)
                 self.width = lead[1]
 
-    def _start(self, folded: str, at: int, end: int) -> int:
-        """Where a match may start first, at or after ``at``; -1 for nowhere."""
+    def _start(self, text: str, folded: str, at: int, end: int, seek: bool = False) -> int:
+        """Where a match may start first, at or after ``at``; -1 for nowhere.
+
+        With ``seek`` (the first step of a search: the needles are looked for once),
+        the head is searched for only from near the first needle."""
         if self.head is None:
             return at
-        head = self.head.search(folded, at, end)
+        low = at
+        if seek and self.seek is not None:
+            first = -1
+            for needles, haystack in ((self.seek[0], folded), (self.seek[1], text)):
+                for needle in needles:
+                    found = haystack.find(needle, at, end)
+                    if found >= 0 and (first < 0 or found < first):
+                        first = found
+            if first < 0:
+                return -1
+            low = max(at, first - self.seek[2])  # no head starts before this
+        head = self.head.search(folded, low, end)
         return -1 if head is None else max(at, head.start() - self.width)
 
     def search(
@@ -315,8 +430,9 @@ class FoldedPattern:
         end = len(text) if endpos is None else endpos
         if self.fast is None:
             return self.pattern.search(text, pos, end)
-        at = pos
-        while (at := self._start(folded, at, end)) >= 0:
+        at, seek = pos, True
+        while (at := self._start(text, folded, at, end, seek)) >= 0:
+            seek = False
             found = self.fast.search(folded, at, end)
             if found is None:
                 break
@@ -326,6 +442,35 @@ class FoldedPattern:
             at = found.start() + 1
         return None
 
+    def finditer_words(self, text: str, folded: str, firsts: Iterable[str]) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text))``, for a pattern every match of which starts with
+        one of ``firsts`` in the folded text (see :func:`first_words`)."""
+        starts: list[int] = []
+        limit = 16 + len(text) // 16
+        for word in firsts:
+            at = folded.find(word)
+            while at >= 0:
+                starts.append(at)
+                if len(starts) > limit:
+                    return self.finditer(text, folded)  # junk dense with the words: scan
+                at = folded.find(word, at + 1)
+        starts.sort()
+        end = len(text)
+        fast, pattern = self.fast, self.pattern
+        matches: list[re.Match[str]] = []
+        at = 0
+        for start in starts:
+            if start < at or (fast is not None and fast.match(folded, start, end) is None):
+                continue
+            real = pattern.match(text, start, end)
+            if real is None:
+                continue
+            if real.end() == real.start():
+                return list(pattern.finditer(text))
+            matches.append(real)
+            at = real.end()
+        return matches
+
     def finditer(
         self, text: str, folded: str, pos: int = 0, endpos: int | None = None
     ) -> list[re.Match[str]]:
@@ -334,8 +479,9 @@ class FoldedPattern:
         if self.fast is None:
             return list(self.pattern.finditer(text, pos, end))
         matches: list[re.Match[str]] = []
-        at = pos
-        while (at := self._start(folded, at, end)) >= 0:
+        at, seek = pos, True
+        while (at := self._start(text, folded, at, end, seek)) >= 0:
+            seek = False
             found = self.fast.search(folded, at, end)
             if found is None:
                 break
