@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Any, overload
 
 from caserecord.errors import TimelineError
@@ -939,6 +940,21 @@ _OTHER_STOPWORDS = frozenset(w.lower() for w in _V.other_name_stopwords)
 # -- what one sentence tells ---------------------------------------------------------------
 
 
+class _Covered:
+    """Spans already taken in a sentence, asked "does [start, end) overlap one?" in
+    log time: a sentence of many cell words would otherwise test each against each."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # the spans that open before ``end``: does one of them reach past ``start``?
+        last = bisect_left(self.starts, end) - 1
+        return last >= 0 and self.reach[last] > start
+
+
 @dataclass
 class _Cells:
     """A mention of cells ("autologous bone marrow-derived stem cells (BMSCs)")."""
@@ -1101,9 +1117,9 @@ class _Reader:
         ):
             if not has(sentence.text, alone_gate):
                 continue
-            spans = taken.get(sentence.index, [])
+            spans = _Covered(taken.get(sentence.index, []))
             for match in alone_folded.finditer(sentence.text, self.folded[sentence.index]):
-                if any(s <= match.start() < e for s, e in spans):
+                if spans.overlaps(match.start(), match.start() + 1):
                     continue
                 source, kind = _abbreviation(match.group("abbr"), defined)
                 treat = match.group("treat")
@@ -1124,10 +1140,12 @@ class _Reader:
             own.setdefault(cell.sentence, []).append(cell)
         for index in hits(found_words, _PRODUCT_GATE) if not self.inert else ():
             sentence = sentences[index]
-            spans = [
-                (c.start - sentence.start, c.end - sentence.start)
-                for c in own.get(sentence.index, [])
-            ]
+            spans = _Covered(
+                [
+                    (c.start - sentence.start, c.end - sentence.start)
+                    for c in own.get(sentence.index, [])
+                ]
+            )
             folded, present = self.folded[index], found_words[index]
             for match in (
                 _PRODUCT_FOLDED.finditer(sentence.text, folded)
@@ -1136,7 +1154,7 @@ class _Reader:
                     sentence.text, folded, _PRODUCT_FIRSTS & present
                 )
             ):
-                if any(s < match.end() and match.start() < e for s, e in spans):
+                if spans.overlaps(match.start(), match.end()):
                     continue
                 origin, treat = match.group("origin"), match.group("treat")
                 found.append(
