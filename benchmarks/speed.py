@@ -447,7 +447,9 @@ def pathological_inputs(size: int = MEGABYTE) -> dict[str, str]:
         # Realistic phrases repeated: linear, but every repetition is a mention.
         "repeated cell abbreviations": _fill("MSCs MSC UC-MSC ", size),
         "repeated ages": _fill("a 45-year-old man ", size),
-        "repeated failed treatments": _fill("after standard treatment with steroids failed, ", size),
+        "repeated failed treatments": _fill(
+            "after standard treatment with steroids failed, ", size
+        ),
         "repeated injections": _fill("stem cells were injected into the vitreous. ", size),
     }
 
