@@ -22,20 +22,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
 from caserecord.extraction._mentions import AbsentMention, AdverseMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN
-from caserecord.extraction._patterns import alternation
+from caserecord.extraction._patterns import alternation, fold
 from caserecord.extraction.time import find_times
 from caserecord.extraction.treatment import extract_treatments
 from caserecord.extraction.treatment_gate import (
     FoldedPattern,
+    Words,
     first_words,
-    fold,
     folded_sentences,
     folded_text,
     gate_free,
@@ -458,6 +458,18 @@ def _gate_words(doc: Document) -> list[frozenset[str]]:
     return doc.memo(sentence_words)
 
 
+def _gated(doc: Document, gate: Words) -> Iterator[tuple[Sentence, frozenset[str], str]]:
+    """(sentence, its gate words, its folded text) of each sentence holding a word of
+    ``gate``; none in a junk document without a gate word anywhere."""
+    if doc.memo(_inert):
+        return
+    found_words = doc.memo(_gate_words)
+    folded_all = doc.memo(folded_sentences)
+    sentences = doc.sentences
+    for index in hits(found_words, gate):
+        yield sentences[index], found_words[index], folded_all[index]
+
+
 def _after_cue(text: str, folded: str, present: frozenset[str]) -> bool:
     """``bool(_AFTER.search(text))``, skipped when the words it needs are missing."""
     if not (
@@ -497,15 +509,8 @@ def _absent(doc: Document) -> tuple[list[AbsentMention], list[Span]]:
         keys.add(key)
         found.append(AbsentMention(description, sentence.index, {"description": span}))
 
-    found_words = doc.memo(_gate_words)
-    # A junk document without a gate word anywhere denies nothing in words.
-    sentences = doc.sentences if not doc.memo(_inert) else []
-    folded_all = doc.memo(folded_sentences) if sentences else []
     # Only a sentence with a word of one of the two gates below denies anything.
-    for index in hits(found_words, _DENYING_WORDS) if sentences else ():
-        sentence = sentences[index]
-        present = found_words[index]
-        folded = folded_all[index]
+    for sentence, present, folded in _gated(doc, _DENYING_WORDS):
         if hit(present, _TRIGGER_GATE):
             for description, span, scope in _negated_in(sentence, folded, present):
                 add(description, sentence, span)
@@ -738,16 +743,9 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
         spans = {"description": span}
         found.append(AdverseMention(description, severity, sentence.index, span[0], spans))
 
-    found_words = doc.memo(_gate_words)
-    # A junk document without a gate word anywhere tells no event: every rule below needs one.
-    sentences = doc.sentences if not doc.memo(_inert) else []
-    folded_all = doc.memo(folded_sentences) if sentences else []
     # Every rule below (the losses and those of _told_events) needs a word of these gates;
     # the tests before them have no effect of their own.
-    for index in hits(found_words, _TELLING_WORDS) if sentences else ():
-        sentence = sentences[index]
-        present = found_words[index]
-        folded = folded_all[index]
+    for sentence, present, folded in _gated(doc, _TELLING_WORDS):
         after = _after_cue(sentence.text, folded, present)
         if not _after_treatment(
             doc, sentence, day0, after_cue=after, folded=folded, present=present
