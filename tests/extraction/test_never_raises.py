@@ -59,3 +59,8 @@ def test_case_lookalike_letters_break_no_rule() -> None:
         assert record.report is not None
         failed = [n.message for n in record.report.notes if "rules failed" in n.message]
         assert failed == [], (lookalike, failed)
+
+
+def test_lookalike_letters_still_read_units() -> None:
+    record = caserecord.extract("At three months the VEP latency was 110 mſ.")
+    assert [m.value_text() for m in record.measurements if m.kind == "vep"] == ["P100 110 ms"]

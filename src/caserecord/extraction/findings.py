@@ -53,6 +53,7 @@ from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
 from caserecord.extraction._mentions import FindingMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
+from caserecord.extraction._patterns import fold
 from caserecord.extraction.acuity import extract_acuity
 from caserecord.extraction.eyes import eye_sides, find_eyes, may_name_eye
 
@@ -1635,7 +1636,7 @@ class _Extractor:
             unit_text = m.group("unit")
             if unit_text[-1].isalpha() and clause.text[m.end() : m.end() + 1].isalpha():
                 continue
-            unit = self.vocab.units.get(" ".join(unit_text.lower().split()))
+            unit = self.vocab.units.get(" ".join(fold(unit_text).split()))
             first = parse_number(m.group("a"))
             second = parse_number(m.group("b")) if m.group("b") is not None else None
             if unit is None or first is None or (m.group("b") is not None and second is None):

@@ -35,7 +35,7 @@ from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
 from caserecord.extraction._lowered import finditer_lowered, lower_pattern, lowered
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation
+from caserecord.extraction._patterns import alternation, fold
 from caserecord.timeline import CaseTime, PartialDate, Phase, Qualifier, TimeUnit
 
 __all__ = ["TimeContext", "TimeMention", "find_times"]
@@ -316,7 +316,7 @@ def _number(text: str | None) -> float | None:
 def _qualifier(*words: str | None) -> Qualifier | None:
     for word in words:
         if word:
-            found = _QUALIFIERS.get(" ".join(word.lower().split()))
+            found = _QUALIFIERS.get(" ".join(fold(word).split()))
             if found is not None:
                 return found
     return None

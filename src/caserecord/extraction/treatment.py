@@ -2643,7 +2643,7 @@ def _dose_unit(unit: str, per_kg: bool) -> str | None:
         "iu": "U",
         "units": "U",
     }
-    canonical = table.get(unit.lower())
+    canonical = table.get(fold(unit))
     if canonical is None:
         return None
     return f"{canonical}/kg" if per_kg and canonical in ("mg", "ug") else canonical
