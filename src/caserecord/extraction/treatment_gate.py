@@ -27,7 +27,6 @@ __all__ = [
     "cased_needles",
     "first_words",
     "flexible_needles",
-    "fold",
     "folded_sentences",
     "folded_text",
     "gate_free",
