@@ -545,3 +545,16 @@ def test_never_raises_on_clinical_word_salad(text: str) -> None:
     for m in mentions(text):
         for start, end in m.spans.values():
             assert 0 <= start < end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She was seen. Glucose pain fasting",
+        "She was seen. Her glucose and walking fasting",
+    ],
+)
+def test_a_trigger_inside_a_joined_lab_trigger_does_not_fail(text: str) -> None:
+    # _refined joins "glucose ... fasting" across "pain": the groups overlap and
+    # the inner one's scope starts at the end of the clause (an IndexError once).
+    assert [m.measure for m in mentions(text)] == (["pain"] if "pain" in text else [])

@@ -49,13 +49,15 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from caserecord._units import UNITS
+from caserecord.extraction import _lowered
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
+from caserecord.extraction._lowered import lower_pattern
 from caserecord.extraction._mentions import FindingMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
 from caserecord.extraction._patterns import fold
 from caserecord.extraction.acuity import extract_acuity
-from caserecord.extraction.eyes import eye_sides, find_eyes, may_name_eye
+from caserecord.extraction.eyes import find_eyes, may_name_eye
 
 __all__ = ["FindingVocabulary", "Measure", "extract_findings", "validate_vocabulary"]
 
@@ -256,6 +258,8 @@ class FindingVocabulary:
     words: Mapping[str, frozenset[str]]  # single-word lists (body parts...)
     both_eye_triggers: frozenset[tuple[str, ...]]
     eye_phrases: tuple[tuple[re.Pattern[str], str], ...]  # one pattern per side
+    # the same for lower-cased text (see _eye_phrase_finder), in the same order
+    eye_finders: tuple[tuple[re.Pattern[str], str], ...]
     units: Mapping[str, str]  # spelling (lower case) -> canonical symbol
     eye_words: frozenset[str]  # the first words of the eye phrases
 
@@ -347,20 +351,7 @@ def validate_vocabulary(data: object, *, source: str = _SOURCE) -> FindingVocabu
     if not isinstance(eye_raw, Mapping) or not eye_raw or set(eye_raw) - {"right", "left", "both"}:
         raise fail("'eye_phrases' must map right/left/both to phrases")
     eye_phrases = tuple(
-        (
-            re.compile(
-                r"\b(?:"
-                + "|".join(
-                    re.escape(p).replace(r"\ ", r"\s{1,3}")
-                    for p in sorted(
-                        _phrases(ps, f"eye_phrases.{side}", fail), key=len, reverse=True
-                    )
-                )
-                + r")\b",
-                re.IGNORECASE,
-            ),
-            side,
-        )
+        (_eye_phrase_pattern(_phrases(ps, f"eye_phrases.{side}", fail)), side)
         for side, ps in eye_raw.items()
     )
     return FindingVocabulary(
@@ -372,12 +363,54 @@ def validate_vocabulary(data: object, *, source: str = _SOURCE) -> FindingVocabu
         words=words,
         both_eye_triggers=both,
         eye_phrases=eye_phrases,
+        eye_finders=tuple(
+            (_eye_phrase_finder(_phrases(ps, f"eye_phrases.{side}", fail)), side)
+            for side, ps in eye_raw.items()
+        ),
         units=units,
         eye_words=frozenset(
             p.split()[0]
             for side, ps in eye_raw.items()
             for p in _phrases(ps, f"eye_phrases.{side}", fail)
         ),
+    )
+
+
+def _eye_phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """The eye phrases of one side, longest first, as whole words in any case."""
+    return re.compile(
+        r"\b(?:"
+        + "|".join(
+            re.escape(p).replace(r"\ ", r"\s{1,3}") for p in sorted(phrases, key=len, reverse=True)
+        )
+        + r")\b",
+        re.IGNORECASE,
+    )
+
+
+def _eye_phrase_finder(phrases: list[str]) -> re.Pattern[str]:
+    """``_eye_phrase_pattern`` for lower-cased text: the same matches (see ``_lowered``).
+
+    A pattern opening with ``\\b`` is tried at every position of the text; one
+    opening with a letter lets the engine skip to where that letter is.  So each
+    phrase is read from its first letter, the boundary before it checked behind
+    (the letter is a word character: the character before it must not be one).
+    The phrases keep their order (longest first) among those of the same letter,
+    and phrases of other letters cannot match where that letter is.
+    """
+    ordered = sorted(phrases, key=len, reverse=True)
+    if not all("a" <= p[0] <= "z" for p in ordered):
+        return lower_pattern(_eye_phrase_pattern(phrases))
+    rests: dict[str, list[str]] = {}
+    for p in ordered:
+        rests.setdefault(p[0], []).append(re.escape(p[1:]).replace(r"\ ", r"\s{1,3}"))
+    return re.compile(
+        "(?:"
+        + "|".join(
+            first + r"(?<!\w" + first + ")(?:" + "|".join(rest) + ")"
+            for first, rest in rests.items()
+        )
+        + r")\b"
     )
 
 
@@ -647,6 +680,8 @@ _QUANTITY = re.compile(
     r"\s?(?P<unit>" + _UNIT_PATTERN + r")",
     re.IGNORECASE,
 )
+# (case-sensitive, for lower-cased text: see _lowered)
+_QUANTITY_LOWER = lower_pattern(_QUANTITY)
 _FRACTION = re.compile(r"(?<![\w./])(\d{1,2})\s?/\s?(\d{1,2})(?![\w/])")
 # "level was 5", "grade 4", "from grade 2 to grade 4"; or right after the name: "GMFCS IV".
 _LEVEL = re.compile(
@@ -875,6 +910,9 @@ class _Extractor:
         self.body = vocab.words["body_parts"]
         self.gap = vocab.words["gap_words"]
         self._acuity: bool | None = None  # _has_acuity_values, once asked
+        # No run of 65 characters without a blank in the text (see _LONG_HEAD), so
+        # in none of its sentences: set by _candidates when it knows.
+        self._short_runs = False
 
     @cached_property
     def default_eye(self) -> str | None:
@@ -959,8 +997,10 @@ class _Extractor:
                 position = max(position, m.start() + 1)
             return found
 
-        labs = hits(_LAB_GATE, 0)
+        # (a match of _LAB_GATE holds one of these: most texts need no search)
+        labs = hits(_LAB_GATE, 0) if any(w in lowered for w in _LAB_WORDS) else set()
         if _LONG_RUN.search(text) is None and _LONG_HEAD.match(text) is None:
+            self._short_runs = True
             # No word is longer than a token and no sentence was cut inside a
             # word: a trigger word can be read as a whole token of the text.
             triggered = hits(_TRIGGER_WORD, 1)
@@ -976,11 +1016,16 @@ class _Extractor:
 
     def _story_eye(self) -> str | None:
         """The eye a story is about when a finding does not say (FORMAT.md convention)."""
-        sides = eye_sides(self.doc.text)
-        for pattern, side in self.vocab.eye_phrases:
+        text = self.doc.text
+        # (all the sides named, where eye_sides stops at two: the answer is the same)
+        sides = {e.laterality for e in find_eyes(text)}
+        low = _lowered.lowered(text)
+        for (pattern, side), (finder, _) in zip(
+            self.vocab.eye_phrases, self.vocab.eye_finders, strict=True
+        ):
             if "both" in sides or {"right", "left"} <= sides:
                 break  # the answer is known: more sides change nothing
-            if side not in sides and pattern.search(self.doc.text):
+            if side not in sides and (pattern.search(text) if low is None else finder.search(low)):
                 sides.add(side)
         if "both" in sides or {"right", "left"} <= sides:
             return "both"
@@ -997,7 +1042,7 @@ class _Extractor:
             lowered = " " + sentence.text.lower()
             if (
                 len(lowered) == len(sentence.text) + 1
-                and not _LONG_HEAD.search(sentence.text)
+                and (self._short_runs or not _LONG_HEAD.search(sentence.text))
                 and _OTHER_PHRASE_GATE.search(lowered) is None
                 and (
                     _PHRASE_GATE.search(lowered) is None
@@ -1399,7 +1444,11 @@ class _Extractor:
 
     def _value_between(self, start: int, end: int) -> bool:
         segment = self.doc.text[start:end]
-        return bool(_QUANTITY.search(segment) or _FRACTION.search(segment) or "(+" in segment)
+        return bool(
+            _lowered.search_lowered(_QUANTITY, _QUANTITY_LOWER, segment, _lowered.lowered(segment))
+            or _FRACTION.search(segment)
+            or "(+" in segment
+        )
 
     # -- the values of one group --------------------------------------------------
     def _group_findings(self, clause: _Clause, group: _Group) -> list[_Draft]:
@@ -1630,7 +1679,9 @@ class _Extractor:
             else []
         )
         out = []
-        for m in _QUANTITY.finditer(clause.text):
+        for m in _lowered.finditer_lowered(
+            _QUANTITY, _QUANTITY_LOWER, clause.text, _lowered.lowered(clause.text)
+        ):
             if any(s <= m.start() < e for s, e in masked):
                 continue  # "(normal, 0.07 ng/mL)": a reference value
             unit_text = m.group("unit")
@@ -1765,7 +1816,15 @@ class _Extractor:
 
     def _grades(self, clause: _Clause, group: _Group, measure: Measure) -> list[_GradeHit]:
         text = self.doc.text
-        scope_start = clause.tokens[group.scope_first].start if group.scope_first else clause.start
+        tokens = clause.tokens
+        if not group.scope_first:
+            scope_start = clause.start
+        elif group.scope_first < len(tokens):
+            scope_start = tokens[group.scope_first].start
+        else:
+            # Groups may overlap: _refined joins "glucose ... fasting" over another
+            # trigger, whose scope then starts past the joined one, at the clause end.
+            scope_start = clause.end
         scope_end = (
             clause.tokens[group.scope_last].start
             if group.scope_last < len(clause.tokens)
@@ -2149,9 +2208,13 @@ class _Extractor:
         found: list[tuple[int, int, str]] = []
         if may_name_eye(text, self.vocab.eye_words):
             found = [(e.start, e.end, e.laterality) for e in find_eyes(text, start)]
-            for pattern, side in self.vocab.eye_phrases:
+            low = _lowered.lowered(text)
+            for (pattern, side), (finder, _) in zip(
+                self.vocab.eye_phrases, self.vocab.eye_finders, strict=True
+            ):
                 found += [
-                    (start + m.start(), start + m.end(), side) for m in pattern.finditer(text)
+                    (start + m.start(), start + m.end(), side)
+                    for m in (pattern.finditer(text) if low is None else finder.finditer(low))
                 ]
             found.sort()
         clause.eyes[start, end] = found
@@ -2404,6 +2467,7 @@ _OTHER_PHRASE_GATE = _phrase_gate(
 
 # The laboratory units generic values are read in (see _LAB_UNITS).
 _LAB_GATE = re.compile(r"mmol|mg\s?/|ng/")
+_LAB_WORDS = ("mmol", "mg", "ng/")
 if any(u in _LAB_UNITS and not _LAB_GATE.match(s) for s, u in _VOCAB.units.items()):
     raise RuntimeError(f"caserecord: a spelling of {sorted(_LAB_UNITS)} escapes the lab gate")
 
