@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from heapq import heappop, heappush, merge
 from typing import Any, NamedTuple
 
 from caserecord.extraction._data import load_json
@@ -479,10 +480,13 @@ def extract_patient(doc: Document) -> PatientMention:
     others_found, first_end = doc.memo(_other_patients)
     others = list(others_found)
     scope = _scope(doc, first_end)
-    phrases = _age_phrases(scope)
+    phrases = _AgePhrases(scope)
     sex_ages = _sex_age_matches(scope.text)
 
     # A header wins; otherwise the first cue of the text speaks for the patient.
+    # Each source gives its cues in text order, so only its first one can win:
+    # the sources below give no other (a text repeating an age phrase a hundred
+    # thousand times is read up to its first).
     ages = sorted(
         _age_cues(doc, scope.text, phrases, sex_ages), key=lambda c: (c.rank > 0, c.position)
     )
@@ -554,34 +558,106 @@ def _age_value(number: str, unit: str | None) -> str | None:
     return f"{value:g} {_unit(unit)}"
 
 
-def _age_phrases(scope: _Scope) -> list[_AgePhrase]:
-    """Every age phrase that speaks of the patient now, in text order."""
-    text, low = scope.text, scope.low
-    matches: list[re.Match[str]] = []
-    if low is None:
-        olds = list(_OLD.finditer(text))
-        of_ages = list(_OF_AGE.finditer(text))
-        ageds = list(_AGED.finditer(text))
-    else:
-        # "old" is the word the anchor ends with; "of age" and "aged" start theirs.
-        olds = matches_at(_OLD, text, [p - 1 for p in occurrences(low, ("old",)) if p > 0])
-        of_ages = matches_at(_OF_AGE, text, [m.start() for m in _OF_AGE_PROBE.finditer(low)])
-        ageds = matches_at(_AGED, text, occurrences(low, ("aged",)))
-    for anchors, pattern in ((olds, _AGE_OLD), (of_ages, _AGE_OF)):
-        for end in anchors:
-            match = _search(pattern, text, low, max(0, end.start() - 48), end.end())
-            if match is not None:
-                matches.append(match)
-    matches += ageds
-    matches += _name_age_matches(text)
-    phrases = []
-    for match in matches:
-        if _blocked(text, low, match.start(), match.end()):
-            continue
-        value = _age_value(match.group("num"), match.group("unit") or None)
-        if value is not None:
-            phrases.append(_AgePhrase(match.start(), match.end(), match.start("num"), value))
-    return sorted(phrases, key=lambda p: p.start)
+class _AgePhrases:
+    """Every age phrase that speaks of the patient now, in text order, read only as
+    far as a rule asks.
+
+    Reading a candidate (the "old" or "of age" found, or an "aged 47") costs
+    several searches: for its number, then whether an onset or a relative's age
+    it is.  The rules want the first phrase, the first few, or those near some
+    word, so a candidate is read when a rule reaches it, once.  The order is
+    that of sorting all phrases by start, ties in the order of the sources
+    ("old", "of age", "aged", "Name, 47") and of the text.
+    """
+
+    def __init__(self, scope: _Scope) -> None:
+        text, low = scope.text, scope.low
+        self._text, self._low = text, low
+        if low is None:
+            olds = list(_OLD.finditer(text))
+            of_ages = list(_OF_AGE.finditer(text))
+            ageds = list(_AGED.finditer(text))
+        else:
+            # "old" is the word the anchor ends with; "of age" and "aged" start theirs.
+            olds = matches_at(_OLD, text, [p - 1 for p in occurrences(low, ("old",)) if p > 0])
+            of_ages = matches_at(_OF_AGE, text, [m.start() for m in _OF_AGE_PROBE.finditer(low)])
+            ageds = matches_at(_AGED, text, occurrences(low, ("aged",)))
+        # Per candidate: the least start its phrase can have (a number is looked
+        # for at most 48 characters before "old"), its source, its number there,
+        # the end of its phrase (an "old" phrase ends with the "old"), its match.
+        candidates: list[tuple[int, int, int, int, re.Match[str]]] = []
+        for source, anchors in enumerate((olds, of_ages)):
+            candidates += (
+                (max(0, m.start() - 48), source, n, m.end(), m) for n, m in enumerate(anchors)
+            )
+        for source, matches in ((2, ageds), (3, _name_age_matches(text))):
+            candidates += ((m.start(), source, n, m.end(), m) for n, m in enumerate(matches))
+        candidates.sort(key=lambda c: c[:3])
+        self._candidates = candidates
+        self._next = 0  # the first candidate not yet read in order
+        self._ready: list[tuple[int, int, int, _AgePhrase]] = []  # read, not yet in order
+        self._read: dict[int, _AgePhrase | None] = {}  # candidate index -> its phrase
+        self._found: list[_AgePhrase] = []  # the phrases in order, as far as read
+        self._starts: list[int] = []
+
+    def _phrase(self, index: int) -> _AgePhrase | None:
+        """The phrase of a candidate, or None when it holds none for the patient."""
+        if index in self._read:
+            return self._read[index]
+        bound, source, _, end, match = self._candidates[index]
+        text, low = self._text, self._low
+        phrase = None
+        found: re.Match[str] | None = match
+        if source < 2:
+            found = _search(_AGE_OLD if source == 0 else _AGE_OF, text, low, bound, end)
+        if found is not None and not _blocked(text, low, found.start(), found.end()):
+            value = _age_value(found.group("num"), found.group("unit") or None)
+            if value is not None:
+                phrase = _AgePhrase(found.start(), found.end(), found.start("num"), value)
+        self._read[index] = phrase
+        return phrase
+
+    def _more(self) -> bool:
+        """Put the next phrase in order; False when there is none."""
+        candidates, ready = self._candidates, self._ready
+        while True:
+            # A phrase read may go in order once no candidate left can start before it.
+            if ready and (
+                self._next == len(candidates) or ready[0][0] < candidates[self._next][0]
+            ):
+                first = heappop(ready)[3]
+                self._found.append(first)
+                self._starts.append(first.start)
+                return True
+            if self._next == len(candidates):
+                return False
+            index = self._next
+            self._next += 1
+            phrase = self._phrase(index)
+            if phrase is not None:
+                _, source, number, _, _ = candidates[index]
+                heappush(ready, (phrase.start, source, number, phrase))
+
+    def __iter__(self) -> Iterator[_AgePhrase]:
+        index = 0
+        while index < len(self._found) or self._more():
+            yield self._found[index]
+            index += 1
+
+    def starting_in(self, start: int, end: int) -> bool:
+        """Whether a phrase starts in ``[start, end)``."""
+        while (not self._starts or self._starts[-1] < end) and self._more():
+            pass
+        index = bisect_left(self._starts, start)
+        return index < len(self._starts) and self._starts[index] < end
+
+    def ending_where(self, may_end: Callable[[int], bool]) -> list[_AgePhrase]:
+        """The phrases whose end passes ``may_end``, in order (others are not read)."""
+        read = []
+        for index, (_, source, number, end, _) in enumerate(self._candidates):
+            if may_end(end) and (phrase := self._phrase(index)) is not None:
+                read.append((phrase.start, source, number, phrase))
+        return [r[3] for r in sorted(read, key=lambda r: r[:3])]
 
 
 def _name_age_matches(scope: str) -> list[re.Match[str]]:
@@ -623,8 +699,9 @@ def _sex_age_matches(scope: str) -> list[re.Match[str]]:
 
 
 def _age_cues(
-    doc: Document, scope: str, phrases: list[_AgePhrase], sex_ages: list[re.Match[str]]
+    doc: Document, scope: str, phrases: _AgePhrases, sex_ages: list[re.Match[str]]
 ) -> Iterator[_Cue]:
+    """The header's age, and the first age of each other source (see extract_patient)."""
     header = _header(doc, "age")
     if header is not None:
         match = _HEADER_AGE.match(header.value)
@@ -634,8 +711,10 @@ def _age_cues(
     for match in sex_ages:
         if age := _age_value(match.group("num"), match.group("unit")):
             yield _Cue(match.start(), 1, age, (match.start("num"), match.end()))
+            break
     for phrase in phrases:
         yield _Cue(phrase.start, 1, phrase.value, (phrase.number_start, phrase.end))
+        break
 
 
 def _blocked(text: str, low: str | None, start: int, end: int) -> bool:
@@ -664,47 +743,59 @@ def _title_matches(scope: _Scope) -> list[re.Match[str]]:
     return matches_at(_TITLE, scope.text, starts)
 
 
-def _starts_before(low: str, words: list[_Word], reach: int, firsts: str) -> set[int]:
-    """Where a phrase ending in one of ``words`` can start: a letter of ``firsts``
-    at most ``reach`` characters before the word."""
-    starts = set()
+def _starts_before(low: str, words: list[_Word], reach: int, firsts: str) -> Iterator[int]:
+    """Where a phrase ending in one of ``words`` (in text order) can start, in order: a
+    letter of ``firsts`` at most ``reach`` characters before the word."""
+    done = 0  # the positions before this one have been given
     for word in words:
-        for start in range(max(0, word.start - reach), word.start):
+        for start in range(max(done, word.start - reach), word.start):
             if low[start] in firsts:
-                starts.add(start)
-    return starts
+                yield start
+        done = max(done, word.start)
 
 
-def _sex_noun_matches(scope: _Scope) -> list[re.Match[str]]:
+def _first_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``text``, when every match starts at one of
+    ``starts`` (in order, repeats allowed): ``matches_at(...)[0]``, trying no more."""
+    match = pattern.match
+    for start in starts:
+        hit = match(text, start)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _first_sex_noun(scope: _Scope) -> re.Match[str] | None:
     low, words = scope.low, scope.words
     if low is None or words is None:
-        return finditer_lowered(_SEX_NOUN, _SEX_NOUN_LOW, scope.text, low)
+        return next(iter(finditer_lowered(_SEX_NOUN, _SEX_NOUN_LOW, scope.text, low)), None)
     # "a young man": the noun is a whole word after a blank, the phrase starts
     # with a determiner; "female patient": the match starts at "female".
     nouns = [w for w in _after_blank(low, words["sex_noun"]) if w.whole]
-    starts = _starts_before(low, nouns, _SEX_NOUN_REACH, _SEX_NOUN_FIRSTS)
-    starts.update(w.start for w in words["sex_word2"] if _SEX_WORD2_TAIL.match(low, w.end))
-    return matches_at(_SEX_NOUN, scope.text, sorted(starts))
+    before = _starts_before(low, nouns, _SEX_NOUN_REACH, _SEX_NOUN_FIRSTS)
+    females = [w.start for w in words["sex_word2"] if _SEX_WORD2_TAIL.match(low, w.end)]
+    return _first_at(_SEX_NOUN, scope.text, merge(before, females))
 
 
-def _child_matches(scope: _Scope) -> list[re.Match[str]]:
+def _first_child(scope: _Scope) -> re.Match[str] | None:
     low, words = scope.low, scope.words
     if low is None or words is None:
-        return finditer_lowered(_CHILD, _CHILD_LOW, scope.text, low)
+        return next(iter(finditer_lowered(_CHILD, _CHILD_LOW, scope.text, low)), None)
     # "our little daughter": the child word is a whole word after a blank, the
     # phrase starts with the possessive.
     nouns = [w for w in _after_blank(low, words["child"]) if w.whole]
     starts = _starts_before(low, nouns, _CHILD_REACH, _CHILD_FIRSTS)
-    return matches_at(_CHILD, scope.text, sorted(starts))
+    return _first_at(_CHILD, scope.text, starts)
 
 
 def _sex_cues(
     doc: Document,
     scope: _Scope,
-    phrases: list[_AgePhrase],
+    phrases: _AgePhrases,
     sex_ages: list[re.Match[str]],
     titles: list[re.Match[str]],
 ) -> Iterator[_Cue]:
+    """The header's sex, and the first sex of each other source (see extract_patient)."""
     text = scope.text
     header = _header(doc, "sex")
     if header is not None:
@@ -712,28 +803,29 @@ def _sex_cues(
         if value is not None:
             yield _Cue(header.value_start, 0, value, (header.value_start, header.value_end))
     sex_words = _DATA["sex_words"]
-    for match in sex_ages:
+    if sex_ages:
+        match = sex_ages[0]
         yield _Cue(match.start(), 1, sex_words[fold(match.group("sex"))], match.span("sex"))
     low = scope.low
     for phrase in phrases:  # "a 55-year-old woman", "male, 28 years old"
-        after = _search(
+        near = _search(
             _SEX_AFTER, text, low, phrase.end, min(len(text), phrase.end + 60), anchored=True
-        )
-        before = _search(_SEX_BEFORE, text, low, max(0, phrase.start - 30), phrase.start)
-        for near in (after, before):
-            if near is not None:
-                word = sex_words[_key(near.group("word"))]
-                yield _Cue(phrase.start, 1, word, near.span("word"))
-    for match in titles:
+        ) or _search(_SEX_BEFORE, text, low, max(0, phrase.start - 30), phrase.start)
+        if near is not None:
+            word = sex_words[_key(near.group("word"))]
+            yield _Cue(phrase.start, 1, word, near.span("word"))
+            break
+    if titles:
+        title = titles[0]
         yield _Cue(
-            match.start(), 2, _DATA["titles"][fold(match.group("title"))], match.span("title")
+            title.start(), 2, _DATA["titles"][fold(title.group("title"))], title.span("title")
         )
-    for match in _sex_noun_matches(scope):
-        group = "word" if match.group("word") else "word2"
-        yield _Cue(match.start(), 2, sex_words[fold(match.group(group))], match.span(group))
-    for match in _child_matches(scope):
-        word = _DATA["child_words"][fold(match.group("word"))]
-        yield _Cue(match.start(), 2, word, match.span("word"))
+    if (noun := _first_sex_noun(scope)) is not None:
+        group = "word" if noun.group("word") else "word2"
+        yield _Cue(noun.start(), 2, sex_words[fold(noun.group(group))], noun.span(group))
+    if (child := _first_child(scope)) is not None:
+        word = _DATA["child_words"][fold(child.group("word"))]
+        yield _Cue(child.start(), 2, word, child.span("word"))
 
 
 def _key(word: str) -> str:
@@ -769,7 +861,7 @@ def _pronoun_majority(scope: _Scope) -> tuple[str, Span] | None:
 # -- occupation, label -------------------------------------------------------------------------
 
 
-def _occupation(doc: Document, scope: _Scope, phrases: list[_AgePhrase]) -> _Cue | None:
+def _occupation(doc: Document, scope: _Scope, phrases: _AgePhrases) -> _Cue | None:
     header = _header(doc, "occupation")
     if header is not None and len(header.value.split()) <= 4:
         return _Cue(0, 0, header.value.strip().lower(), (header.value_start, header.value_end))
@@ -804,13 +896,34 @@ def _occupation(doc: Document, scope: _Scope, phrases: list[_AgePhrase]) -> _Cue
             before = _OCC_BEFORE.search(body, max(0, anchor.start() - 40), anchor.start())
             if before is not None:
                 cues.append(_occupation_cue(sentence.start, before))
+    best = min(cues, key=lambda c: c.position) if cues else None
     text = scope.text
-    for phrase in phrases:  # "an 18-year-old male student"
+    for phrase in _occupation_phrases(scope, phrases):  # "an 18-year-old male student"
+        if best is not None and phrase.start >= best.position:
+            break  # its occupation would stand after the one found
         end = min(len(text), phrase.end + 60)
         near = _search(_OCC_AFTER_AGE, text, scope.low, phrase.end, end, anchored=True)
         if near is not None:
-            cues.append(_occupation_cue(0, near))
-    return min(cues, key=lambda c: c.position) if cues else None
+            cue = _occupation_cue(0, near)
+            if best is None or cue.position < best.position:
+                best = cue
+    return best
+
+
+def _occupation_phrases(scope: _Scope, phrases: _AgePhrases) -> Iterable[_AgePhrase]:
+    """The age phrases an occupation may follow (all of them, or fewer read)."""
+    if scope.words is None:
+        return phrases
+    text = scope.text
+    # The occupation (_OCC_AFTER_AGE) starts after a blank or comma, where the
+    # pass finds its first word, or right after the phrase's last letter or digit.
+    starts = [w.start for w in scope.words["occupation"]]
+
+    def may_end(end: int) -> bool:
+        index = bisect_left(starts, end)
+        return (index < len(starts) and starts[index] < end + 60) or text[end : end + 1].isalpha()
+
+    return phrases.ending_where(may_end)
 
 
 def _patient_subject(subject: str, *, whole: bool) -> bool:
@@ -829,7 +942,7 @@ def _occupation_cue(offset: int, match: re.Match[str]) -> _Cue:
 
 
 def _label(
-    doc: Document, scope: str, phrases: list[_AgePhrase], titles: list[re.Match[str]]
+    doc: Document, scope: str, phrases: _AgePhrases, titles: list[re.Match[str]]
 ) -> _Cue | None:
     header = _header(doc, "label")
     if header is not None and 0 < len(header.value.split()) <= 5:
@@ -840,7 +953,6 @@ def _label(
         if match is not None:
             label = match.group().strip()
             cues.append(_Cue(match.start(), 1, label, (match.start(), match.start() + len(label))))
-    starts = [p.start for p in phrases]
     sentences = doc.sentences
     # Only sentences with "male, 4" or "is a" can open with a name and those words
     # (probed in the whole text: the last sentence of the scope may run past it).
@@ -855,9 +967,7 @@ def _label(
             if match is None or match.group("label").split()[0].lower() in _NOT_NAMES:
                 continue
             # "Xiaogang is a Chinese 21 years old male": a name only with an age.
-            index = bisect_left(starts, sentence.start)
-            has_age = index < len(starts) and starts[index] < sentence.end
-            if pattern is _NAME_IS and not has_age:
+            if pattern is _NAME_IS and not phrases.starting_in(sentence.start, sentence.end):
                 continue
             start, end = match.span("label")
             span = (sentence.start + start, sentence.start + end)
