@@ -113,7 +113,7 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     headers: list[HeaderField] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _memo: dict[Callable[[Document], Any], Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:
@@ -136,12 +136,14 @@ class Document:
 
         Extractors depend on each other (adverse events need day 0 from the
         treatment pass; diagnoses need the patient's age): they share results
-        through this cache instead of running the same pass twice.
+        through this cache instead of running the same pass twice.  The cache is
+        keyed by the function object, so two functions made by one factory (one
+        per module) keep their own entries.
         """
-        key = f"{compute.__module__}.{compute.__qualname__}"
-        if key not in self._memo:
-            self._memo[key] = compute(self)
-        result: T = self._memo[key]
+        memo = self._memo
+        if compute not in memo:
+            memo[compute] = compute(self)
+        result: T = memo[compute]
         return result
 
     def header(self, *keys: str) -> HeaderField | None:

@@ -38,13 +38,12 @@ from caserecord.extraction.treatment_gate import (
     first_words,
     folded_sentences,
     folded_text,
-    gate_free,
     has,
     hit,
     hits,
     needles,
-    sentence_words,
     union,
+    word_gates,
     words,
 )
 
@@ -379,7 +378,6 @@ _GATES = (
 _ALL_WORDS = (
     None if any(g is None for g in _GATES) else frozenset().union(*(g or () for g in _GATES))
 )
-_NO_WORDS: frozenset[str] = frozenset()
 # A sentence without a word of _DENYING_WORDS denies nothing (see _absent); one without a
 # word of _TELLING_WORDS tells no adverse event (see _adverse).
 _DENYING_WORDS = union(_TRIGGER_GATE, _NOT_GATE)
@@ -446,16 +444,9 @@ def _whole_words(
     return pattern.finditer_words(text, folded, firsts & present)
 
 
-def _inert(doc: Document) -> bool:
-    """Whether no sentence of the document holds a word of this module's gates."""
-    return gate_free(doc, _ALL_WORDS)
-
-
-def _gate_words(doc: Document) -> list[frozenset[str]]:
-    """Each sentence's words as far as the gates of this module can tell them apart."""
-    if doc.memo(_inert):
-        return [_NO_WORDS] * len(doc.sentences)  # a 1 MB junk input: skip the sentences fast
-    return doc.memo(sentence_words)
+# _inert(doc): no sentence holds a word of this module's gates; _gate_words(doc): each
+# sentence's words as far as those gates can tell them apart (both for doc.memo).
+_inert, _gate_words = word_gates(_ALL_WORDS)
 
 
 def _gated(doc: Document, gate: Words) -> Iterator[tuple[Sentence, frozenset[str], str]]:

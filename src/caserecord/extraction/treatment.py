@@ -52,13 +52,13 @@ from caserecord.extraction.treatment_gate import (
     flexible_needles,
     folded_sentences,
     folded_text,
-    gate_free,
     has,
     hit,
     hits,
     max_width,
     needles,
-    sentence_words,
+    phrase_tree,
+    word_gates,
     words,
 )
 from caserecord.timeline import PartialDate
@@ -546,6 +546,8 @@ _DOSE_CELL_NUMBER = re.compile(
 _DOSE_CELL_NUMBER_FOLDED = FoldedPattern(_DOSE_CELL_NUMBER)
 _PER_KG = re.compile(r"\s{0,2}/\s{0,2}kg\b|\s{1,3}per\s{1,3}kg\b|\s{0,2}/\s{0,2}kg", _FLAGS)
 _CELLS_WORD = re.compile(r"cells?", _FLAGS)
+_CELLS_WORD_WHOLE = re.compile(r"\bcells?\b", _FLAGS)
+_ROUTE_LIKE = re.compile(r"\b(?:puncture|surgery|injection)\b", _FLAGS)  # a listed item's route
 _DOSE_MASS = re.compile(
     r"\b(?P<num>\d{1,5}(?:\.\d{1,3})?)\s{0,2}(?P<unit>mg|g|gm|grams?|mcg|µg|μg|ug|ml|mL|IU|"
     r"units)(?P<perkg>\s{0,2}/\s{0,2}kg)?\b"
@@ -616,6 +618,19 @@ _NOUN_OF = re.compile(
     r"(?P<noun>injections?|infusions?|transplantations?|implantations?|administrations?|"
     r"transplants?|implants?|grafts?)\s{1,3}of\s{1,3}(?:(?:an?|the|his|her|their)\s{1,3})?$",
     _FLAGS,
+)
+# _NOUN_OF holds a noun of giving, at most the width of a route and blanks after its start.
+_NOUN_OF_FOLDED = FoldedPattern(
+    _NOUN_OF,
+    lead=(
+        re.compile(
+            r"injection|infusion|transplant|implant|administration|graft",
+        ),
+        max_width(
+            r"(?:(?P<route>" + _phrases(w for r in _V.routes for w in r.words) + r")\s{1,3})?",
+            _FLAGS,
+        ),
+    ),
 )
 _GIVING_NOUN = re.compile(
     r"injections?|infusions?|transplantations?|implantations?|transplants?|implants?|grafts?",
@@ -707,7 +722,8 @@ _ROUTE_ABBR_GATE = cased_needles(a for r in _V.routes for a in r.abbreviations)
 _COUNT_NOUN_GATE = needles(_V.count_nouns, _V.dose_count_nouns)
 _DAY_GATE = needles(["day"])
 _TIMES_GATE = needles(["twice", "thrice", "times"])
-_CELL_DOSE_GATE = needles(["thousand", "million", "billion", "mln", "10"])
+# A cell dose holds a multiplier word or "10" (of "x 10^6"), both found in the folded text.
+_CELL_DOSE_GATE: Needles = ("thousand", "million", "billion", "mln", "10")
 _DOSE_AMOUNT_GATE = needles(["amount", "dose", "volume", "quantity"])
 _NOUN_OF_GATE = needles(
     ["injection", "infusion", "transplant", "implant", "administration", "graft"]
@@ -754,19 +770,9 @@ _ALL_WORDS = _union(
     _VIA_GATE,
     _FROM_GATE,
 )
-_NO_WORDS: frozenset[str] = frozenset()
-
-
-def _inert(doc: Document) -> bool:
-    """Whether no sentence of the document holds a word of this module's gates."""
-    return gate_free(doc, _ALL_WORDS)
-
-
-def _gate_words(doc: Document) -> list[frozenset[str]]:
-    """Each sentence's words as far as the gates of this module can tell them apart."""
-    if doc.memo(_inert):
-        return [_NO_WORDS] * len(doc.sentences)  # a 1 MB junk input: skip the sentences fast
-    return doc.memo(sentence_words)
+# _inert(doc): no sentence holds a word of this module's gates; _gate_words(doc): each
+# sentence's words as far as those gates can tell them apart (both for doc.memo).
+_inert, _gate_words = word_gates(_ALL_WORDS)
 
 
 def _sentence_starts(doc: Document) -> list[int]:
@@ -893,6 +899,10 @@ _PRODUCT_FOLDED = FoldedPattern(_PRODUCT)
 _PRODUCT_FIRSTS = first_words(_V.cell_origin, _V.cell_products)
 _DRUG_FOLDED = FoldedPattern(_DRUG)
 _DRUG_FIRSTS = first_words(_V.drugs)
+# Every drug names a phrase of _V.drugs, and every cell phrase a head: a phrase of
+# cell_heads or an abbreviation (see _has_drug, _has_cells).
+_DRUG_NEEDLES = flexible_needles(_V.drugs)
+_CELL_HEAD_NEEDLES = flexible_needles(_V.cell_heads)
 _MODAL_FOLDED = FoldedPattern(_MODAL)
 # Every route holds a word, site or abbreviation (the head), after at most a guide; the
 # head holds one of the route gates' needles.
@@ -903,10 +913,16 @@ _ROUTE_SEEK = (
     if _ROUTE_HEAD_WIDTH is None or _ROUTE_GATE is None or _ROUTE_ABBR_GATE is None
     else (_ROUTE_GATE, _ROUTE_ABBR_GATE, _ROUTE_HEAD_WIDTH)
 )
+# The head as a tree: searched for at every step of a scan, an alternation of some 80
+# phrases tried them all at each place.
+_ROUTE_HEAD_TREE = phrase_tree(
+    [*(s for r in _V.routes for s in r.sites), *(w for r in _V.routes for w in r.words)],
+    cased=[a for r in _V.routes for a in r.abbreviations],
+)
 _ROUTE_FOLDED = FoldedPattern(
     _ROUTE,
     lead=(
-        re.compile(_ROUTE_HEAD, _FLAGS),
+        _ROUTE_HEAD_TREE,
         max_width(rf"(?:{_B}(?P<guide>{_phrases(_V.route_guides)})\s{{1,2}})?", _FLAGS),
     ),
     seek=_ROUTE_SEEK,
@@ -914,24 +930,11 @@ _ROUTE_FOLDED = FoldedPattern(
 _SPLIT_ROUTE_ITEM_FOLDED = FoldedPattern(
     _SPLIT_ROUTE_ITEM,
     lead=(
-        re.compile(_ROUTE_HEAD, _FLAGS),
+        _ROUTE_HEAD_TREE,
         max_width(rf"(?P<num>{_COUNT})\s{{1,3}}", _FLAGS),
     ),
     seek=_ROUTE_SEEK,
 )
-_FOLDED_PATTERNS: dict[str, FoldedPattern] = {_ABBR_ALONE.pattern: FoldedPattern(_ABBR_ALONE)}
-
-
-def _folded_pattern(pattern: re.Pattern[str]) -> FoldedPattern:
-    """The FoldedPattern of a pattern built per story (its own abbreviations), cached."""
-    known = _FOLDED_PATTERNS.get(pattern.pattern)
-    if known is None or known.pattern.flags != pattern.flags:
-        known = FoldedPattern(pattern)
-        if len(_FOLDED_PATTERNS) < 256:
-            _FOLDED_PATTERNS[pattern.pattern] = known
-    return known
-
-
 _PASSIVE_ONLY = frozenset(_norm(v) for v in _V.passive_only_verbs)
 _IMPLANT_VERBS = frozenset(_norm(v) for v in _V.implant_verbs)
 _OTHER_STOPWORDS = frozenset(w.lower() for w in _V.other_name_stopwords)
@@ -955,7 +958,7 @@ class _Covered:
         return last >= 0 and self.reach[last] > start
 
 
-@dataclass
+@dataclass(slots=True)  # built by the hundred thousand on a long list of "MSCs"
 class _Cells:
     """A mention of cells ("autologous bone marrow-derived stem cells (BMSCs)")."""
 
@@ -995,6 +998,69 @@ class _Cells:
     def telling(self) -> bool:
         """Whether the mention says what cells they are, not just 'stem cells'."""
         return self.specific or self.product or self.head != "stem cells"
+
+
+# Every cell phrase (a match of _CELL) starts at a quote or after a character that is no
+# letter, digit or hyphen (_B); so none starts inside an abbreviation made of those (a
+# story's own, "(UCBSC)", always is), and an abbreviation that starts outside all of
+# them lies outside all of them.
+_ABBREVIATIONS_ARE_WORDS = all(re.fullmatch(r"[\w-]+", a) for a in _V.cell_abbreviations)
+
+
+def _alone_cells(
+    sentence: Sentence,
+    alone: re.Pattern[str],
+    gate: Needles,
+    phrases: list[Span],
+    defined: Mapping[str, tuple[str | None, str | None]],
+) -> list[_Cells]:
+    """The abbreviations of a sentence that stand alone, outside its cell ``phrases``
+    (in order, apart), as cells: "the MSCs were injected"."""
+    # A match kept below starts outside the cell phrases, and so does all of its
+    # abbreviation: a phrase cannot start inside a word (see _ABBREVIATIONS_ARE_WORDS).
+    # Without a needle left there, none is kept.
+    if phrases and _ABBREVIATIONS_ARE_WORDS and not has(_outside(sentence.text, phrases), gate):
+        return []
+    found: list[_Cells] = []
+    after = 0  # phrases[after] is the first one that may hold a later match's start
+    # Run as it is: each match opens with a case-sensitive abbreviation, which the
+    # engine looks for fast, and the sentence holds one (the caller's gate).
+    for match in alone.finditer(sentence.text):
+        start = match.start()
+        while after < len(phrases) and phrases[after][1] <= start:
+            after += 1
+        if after < len(phrases) and phrases[after][0] <= start:
+            continue  # inside a cell phrase
+        source, kind = _abbreviation(match.group("abbr"), defined)
+        treat = match.group("treat")
+        found.append(
+            _Cells(
+                sentence.start + match.start(),
+                sentence.start + match.end(),
+                sentence.index,
+                match.group().strip(),
+                kind,
+                source,
+                treat=treat.lower() if treat else None,
+                abbr=match.group("abbr"),
+            )
+        )
+    return found
+
+
+def _outside(text: str, spans: list[Span]) -> str:
+    """The pieces of ``text`` outside ``spans`` (in order, apart), joined by a NUL."""
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces.append(text[at:start])
+        at = end
+    pieces.append(text[at:])
+    return "\0".join(pieces)
+
+
+# _Reader._cell_fields of a cell phrase, by its words and groups.
+_CellFields = tuple[str, str | None, str | None, str | None, str | None, str, str | None]
+_CELL_FIELDS: dict[tuple[str | Any, ...], _CellFields] = {}
 
 
 def _head_name(head: str) -> str:
@@ -1084,7 +1150,10 @@ class _Reader:
                 if hit(found_words[s.index], _CELL_GATE) or has(s.text, abbr_gate)
             ]
         for sentence in candidates:
-            for match in self._cell_matches(sentence):
+            matches = self._cell_matches(sentence)
+            if not matches:
+                continue
+            for match in matches:
                 cell = self._cell_from_match(match, sentence)
                 if match.group("abbr"):
                     # "umbilical cord blood-derived stem cell (UCBSC)": the story's own
@@ -1092,7 +1161,7 @@ class _Reader:
                     defined[match.group("abbr").rstrip("s")] = (cell.source, cell.kind)
                     cell.abbr = match.group("abbr")
                 found.append(cell)
-                taken.setdefault(sentence.index, []).append((match.start(), match.end()))
+            taken[sentence.index] = [match.span() for match in matches]  # in order, apart
         alone = _ABBR_ALONE
         alone_gate: Needles = _ABBR_GATE
         if defined:
@@ -1108,33 +1177,15 @@ class _Reader:
                 _FLAGS,
             )
         alone_gate = abbr_gate if alone_gate is _ABBR_GATE else _in_text(alone_gate, self.text)
-        alone_folded = _folded_pattern(alone)
         alone_sentences = self._with_needles(alone_gate)
         for sentence in (
             sentences
             if alone_sentences is None
             else [sentences[index] for index in alone_sentences]
         ):
-            if not has(sentence.text, alone_gate):
-                continue
-            spans = _Covered(taken.get(sentence.index, []))
-            for match in alone_folded.finditer(sentence.text, self.folded[sentence.index]):
-                if spans.overlaps(match.start(), match.start() + 1):
-                    continue
-                source, kind = _abbreviation(match.group("abbr"), defined)
-                treat = match.group("treat")
-                found.append(
-                    _Cells(
-                        sentence.start + match.start(),
-                        sentence.start + match.end(),
-                        sentence.index,
-                        match.group().strip(),
-                        kind,
-                        source,
-                        treat=treat.lower() if treat else None,
-                        abbr=match.group("abbr"),
-                    )
-                )
+            if has(sentence.text, alone_gate):
+                phrases = taken.get(sentence.index, [])
+                found += _alone_cells(sentence, alone, alone_gate, phrases, defined)
         own: dict[int, list[_Cells]] = {}
         for cell in found:
             own.setdefault(cell.sentence, []).append(cell)
@@ -1206,6 +1257,31 @@ class _Reader:
 
     @staticmethod
     def _cell_from_match(match: re.Match[str], sentence: Sentence) -> _Cells:
+        # What the cells are depends on the words matched alone: read once per wording
+        # (a long list of "MSCs" repeats a few).
+        key = (match.group(), *match.groups())
+        fields = _CELL_FIELDS.get(key)
+        if fields is None:
+            fields = _Reader._cell_fields(match)
+            if len(_CELL_FIELDS) < 4096:
+                _CELL_FIELDS[key] = fields
+        text, kind, source, origin, treat, head, source_words = fields
+        return _Cells(
+            sentence.start + match.start(),
+            sentence.start + match.end(),
+            sentence.index,
+            text,
+            kind,
+            source,
+            origin,
+            treat,
+            head=head,
+            source_words=source_words,
+        )
+
+    @staticmethod
+    def _cell_fields(match: re.Match[str]) -> _CellFields:
+        """(text, kind, source, origin, treat, head, source_words) of a cell phrase."""
         source = _V.cell_sources.get(_norm(match.group("src"))) if match.group("src") else None
         kind = _V.cell_kinds.get(_norm(match.group("kind"))) if match.group("kind") else None
         for abbr in (match.group("pre"), match.group("head")):
@@ -1225,17 +1301,14 @@ class _Reader:
         # "stem cells", or the cells a head names ("mononuclear cells"); an abbreviation
         # head ("MSCs") stands for stem cells.
         head = _head_name(match.group("head"))
-        return _Cells(
-            sentence.start + match.start(),
-            sentence.start + match.end(),
-            sentence.index,
+        return (
             text,
             kind,
             source,
             origin.lower() if origin else None,
             treat.lower() if treat else None,
-            head=head,
-            source_words=source_words,
+            head,
+            source_words,
         )
 
     def _event_sentences(self) -> list[Sentence]:
@@ -1413,7 +1486,7 @@ class _Reader:
         for cells in self.by_sentence.get(sentence.index, [])[:_MAX_ITEMS]:
             start, end = cells.start - offset, cells.end - offset
             noun_of = (
-                _NOUN_OF.search(text, max(0, start - 40), start)
+                _NOUN_OF_FOLDED.search(text, folded, max(0, start - 40), start)
                 if has(folded[max(0, start - 40) : start], _NOUN_OF_GATE)
                 else None
             )
@@ -1529,8 +1602,7 @@ class _Reader:
         via = [
             m
             for m in (_VIA_ITEM_FOLDED.finditer(text, folded) if hit(present, _VIA_GATE) else [])
-            if _ROUTE.search(m.group("route"))
-            or re.search(r"\b(?:puncture|surgery|injection)\b", m.group("route"), _FLAGS)
+            if _ROUTE.search(m.group("route")) or _ROUTE_LIKE.search(m.group("route"))
         ]
         if len(via) >= 2:
             for item in via:
@@ -1606,7 +1678,9 @@ class _Reader:
             return self._cell_base(None, None)
         if cells.treat:
             return _strip_abbr(cells.text).lower()
-        noun_of = _NOUN_OF.search(text, max(0, cells.start - offset - 40), cells.start - offset)
+        noun_of = _NOUN_OF_FOLDED.search(
+            text, fold(text), max(0, cells.start - offset - 40), cells.start - offset
+        )
         if noun_of:
             event.spans["name"] = (offset + noun_of.start(), cells.end)
             phrase = _clean(noun_of.group() + " " + _strip_abbr(cells.text)).lower()
@@ -1846,7 +1920,7 @@ class _Reader:
             head = _OTHER_HEAD.match(text, match.start())
             end = head.end() if head else match.start()
             phrase = _clean(text[start:end]).lower()
-            if _DRUG.search(phrase) or _CELL.search(phrase):
+            if _has_drug(phrase) or _has_cells(phrase):
                 continue
             event = _Event("other", sentence, phrase, name=phrase)
             event.spans["name"] = (offset + start, offset + end)
@@ -1999,7 +2073,7 @@ class _Reader:
             present = self.words[sentence.index]
             if not ("cell" in present or "cells" in present):
                 continue  # the words \bcells?\b looks for
-            if not re.search(r"\bcells?\b", sentence.text, _FLAGS):
+            if not _CELLS_WORD_WHOLE.search(sentence.text):
                 continue
             match = (
                 _SOURCED_FROM_FOLDED.search(sentence.text, self.folded[sentence.index])
@@ -2158,7 +2232,7 @@ class _Reader:
 
         def add(name: str, span: Span, kind: str = "other") -> None:
             name = " ".join(name.lower().split()).strip(" ,.;:")
-            name = re.sub(r"^(?:the|a|an|his|her|their)\s+", "", name)
+            name = _DETERMINER_LEAD.sub("", name)
             if not name or len(found) >= _MAX_ITEMS or any(_same(name, p.name) for p in found):
                 return
             found.append(PriorTreatmentMention(name=name, kind=kind, spans={"name": span}))
@@ -2290,6 +2364,7 @@ _TRIED = re.compile(
     r"|\s(?:but|without|with\s{1,3}no|to\s{1,3}no|in\s{1,3}vain)\b)",
     _FLAGS,
 )
+_BEFORE = re.compile(r"\b(?:before|prior)\b", _FLAGS)
 _QUANTIFIER = re.compile(
     r"^(?:several|various|many|some|different|multiple|other|all)\s{1,3}", _FLAGS
 )
@@ -2342,6 +2417,7 @@ _FAILED = re.compile(
     r"before|in\s{1,3}(?:19|20)\d\d|but|so|after|when)\b)",
     _FLAGS,
 )
+_DETERMINER_LEAD = re.compile(r"^(?:the|a|an|his|her|their)\s+")
 _SUBJECT_WORDS = re.compile(
     r"^(?:he|she|they|it|this|that|these|those|nothing|which|who|i|we|you|the\s{1,3}"
     r"(?:patient|child|boy|girl|man|woman|doctors?))$",
@@ -2389,7 +2465,7 @@ def _prior_in(
             continue  # "despite vitrectomy" after the story's treatment: a rescue, not prior
         body_start = match.start("body")
         body = match.group("body")
-        if _CELL.search(body):
+        if _has_cells(body):
             continue
         lead = _TREATMENTS_WITH.match(body) or _DURATION_OF.match(body)
         if lead:
@@ -2399,7 +2475,7 @@ def _prior_in(
             continue
         body = body[: _list_end(body)]
         for item, span in _split_list(body, body_start):
-            kind = "drug" if _DRUG.search(item) else "other"
+            kind = "drug" if _has_drug(item) else "other"
             found.append((item, _abs(span, offset), kind))
     # "She had been treated with oral steroids and IVIG without improvement"
     if (
@@ -2411,7 +2487,7 @@ def _prior_in(
         for match in _TREATED_WITH.finditer(text):
             for item, span in _split_list(match.group("body"), match.start("body")):
                 if len(item.split()) <= 5:
-                    kind = "drug" if _DRUG.search(item) else "other"
+                    kind = "drug" if _has_drug(item) else "other"
                     found.append((item, _abs(span, offset), kind))
     # "He tried acupuncture and several medications, but nothing helped"
     if (
@@ -2426,23 +2502,12 @@ def _prior_in(
                 skip = quantifier.end() if quantifier else 0
                 item = listed_item[skip:]
                 if item and len(item.split()) <= 6:
-                    kind = "drug" if _DRUG.search(item) else "other"
+                    kind = "drug" if _has_drug(item) else "other"
                     found.append((item, _abs((start + skip, end), offset), kind))
     if (day0 is None or sentence.index <= day0) and hit(present, _FAILED_IN_GATE):
         found.extend(_failed_in(sentence, cells))
-    # "After normal treatment the blood sugar still ...": a failed treatment told before
-    qualified = (
-        _QUALIFIED_FOLDED.finditer_words(text, fold(text), _QUALIFIED_FIRSTS & present)
-        if hit(present, _QUALIFIED_GATE)
-        else []
-    )
-    for match in qualified:
-        failed = _FAILURE.search(text) or (
-            before_day0 and re.search(r"\b(?:before|prior)\b", text, _FLAGS)
-        )
-        inside = any(s <= match.start() < e for s, e in listed)  # "despite standard therapy with"
-        if failed and not inside and not cells.get(sentence.index):
-            found.append((match.group("name"), _abs(match.span("name"), offset), "other"))
+    if not cells.get(sentence.index):
+        found.extend(_qualified_in(text, offset, present, listed, before_day0))
     treat = hit(present, _TREAT_GATE)
     for match in _TREATED_IN.finditer(text) if treat and hit(present, _PLACES_GATE) else ():
         found.append(
@@ -2460,7 +2525,7 @@ def _prior_in(
     ):
         for match in _TREATED_FOR.finditer(text):
             what = match.group("what").strip()
-            if _CELL.search(what) or _DRUG.search(what):
+            if _has_cells(what) or _has_drug(what):
                 continue
             found.append((f"treatment for {what}", _abs(match.span(), offset), "other"))
     if not hit(present, _PRIOR_DRUG_GATE):
@@ -2472,6 +2537,24 @@ def _prior_in(
         for match in _WAS_ON.finditer(text):
             found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
     return found
+
+
+def _qualified_in(
+    text: str, offset: int, present: frozenset[str], listed: list[Span], before_day0: bool
+) -> list[tuple[str, Span, str]]:
+    """'After normal treatment the blood sugar still ...': a failed treatment told before."""
+    if not hit(present, _QUALIFIED_GATE):
+        return []
+    matches = _QUALIFIED_FOLDED.finditer_words(text, fold(text), _QUALIFIED_FIRSTS & present)
+    # Whether the sentence tells a failure: read once, and only when there is a treatment.
+    if not matches or not (_FAILURE.search(text) or (before_day0 and _BEFORE.search(text))):
+        return []
+    return [
+        (match.group("name"), _abs(match.span("name"), offset), "other")
+        for match in matches
+        # not inside a list after "despite": "despite standard therapy with ..."
+        if not any(s <= match.start() < e for s, e in listed)
+    ]
 
 
 def _failed_in(
@@ -2492,13 +2575,13 @@ def _failed_in(
             skip = lead.end() if lead else 0
             if (
                 _SUBJECT_WORDS.match(body.strip())
-                or _CELL.search(body)
+                or _has_cells(body)
                 or (pattern is _FAILED and not _TREATMENT_NOUN.search(body))
             ):
                 continue
             for item, span in _split_list(body[skip:], match.start(group) + skip):
                 if 0 < len(item.split()) <= 5 and not _SUBJECT_WORDS.match(item):
-                    kind = "drug" if _DRUG.search(item) else "other"
+                    kind = "drug" if _has_drug(item) else "other"
                     found.append((item, _abs(span, offset), kind))
     return found
 
@@ -2507,6 +2590,20 @@ def _failed_in(
 
 
 _NEAR = 100  # characters between a verb of giving and what was given
+
+
+def _has_drug(text: str) -> bool:
+    """``bool(_DRUG.search(text))``, for a short text (a listed item, a name)."""
+    folded = fold(text)
+    return has(folded, _DRUG_NEEDLES) and _DRUG_FOLDED.search(text, folded) is not None
+
+
+def _has_cells(text: str) -> bool:
+    """``bool(_CELL.search(text))``, for a short text (a listed item, a name)."""
+    folded = fold(text)
+    if not (has(folded, _CELL_HEAD_NEEDLES) or has(text, _ABBR_GATE)):
+        return False
+    return _CELL_FOLDED.search(text, folded) is not None
 
 
 def _gap(a: Span, b: Span) -> int:

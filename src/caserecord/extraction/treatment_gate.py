@@ -17,7 +17,7 @@ length of the text).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from caserecord.extraction._document import Document
@@ -35,8 +35,10 @@ __all__ = [
     "hits",
     "max_width",
     "needles",
+    "phrase_tree",
     "sentence_words",
     "union",
+    "word_gates",
     "words",
 ]
 
@@ -260,6 +262,32 @@ def gate_free(doc: Document, universe: frozenset[str] | None) -> bool:
     return runs is not None and not any(_holds(run, universe) for run in runs)
 
 
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def word_gates(
+    universe: Words,
+) -> tuple[Callable[[Document], bool], Callable[[Document], list[frozenset[str]]]]:
+    """``(inert, gate_words)`` for a module whose word gates lie in ``universe``.
+
+    ``inert(doc)``: whether no sentence of the document holds a word of ``universe``
+    (see :func:`gate_free`).  ``gate_words(doc)``: each sentence's words as far as those
+    gates can tell them apart -- none at all in an inert document (a 1 MB junk input:
+    its sentences are skipped fast), else :func:`sentence_words`.  Both are meant for
+    ``doc.memo``, which caches per function object: each module keeps its own entries.
+    """
+
+    def inert(doc: Document) -> bool:
+        return gate_free(doc, universe)
+
+    def gate_words(doc: Document) -> list[frozenset[str]]:
+        if doc.memo(inert):
+            return [_NO_WORDS] * len(doc.sentences)
+        return doc.memo(sentence_words)
+
+    return inert, gate_words
+
+
 # -- running a regex fast on the folded text -----------------------------------------------------
 #
 # Python's ``re`` runs an IGNORECASE alternation several times slower than the same
@@ -366,6 +394,41 @@ def max_width(source: str, flags: int = 0) -> int | None:
     return width if isinstance(width, int) and width < 10_000 else None
 
 
+_SEPARATOR = r"[\s-]{1,2}"
+
+
+def phrase_tree(phrases: Iterable[str], cased: Iterable[str] = ()) -> re.Pattern[str]:
+    """A lead (see :class:`FoldedPattern`) for a ``flexible`` alternation of ``phrases``
+    and the case-sensitive ``cased`` words, searched in the folded text.
+
+    It matches at every place where one of them matches (a space or hyphen matching
+    one or two blanks or hyphens, either apostrophe both; ``cased`` lower-cased, as the
+    folded text has them), and only there.  Being a tree of their characters, it tries
+    a few branches at each place, where the alternation tries them all.  Which phrase
+    it matches at a place may differ: only the place counts for a lead.
+    """
+    tree: dict[str, Any] = {}
+    for phrase in {p.strip().lower() for p in phrases} | {w.lower() for w in cased}:
+        node = tree
+        for char in phrase:
+            if char in " -":
+                unit = _SEPARATOR
+            elif char in "'’":
+                unit = "['’]"
+            else:
+                unit = re.escape(char)
+            node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [unit + emit(node[unit]) for unit in sorted(node) if unit]
+        if not branches or "" in node:
+            return ""  # a phrase ends here: the place is found, what follows is moot
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(emit(tree))
+
+
 class FoldedPattern:
     """A pattern run fast on the folded text when it can be (see above).
 
@@ -451,7 +514,9 @@ class FoldedPattern:
             while at >= 0:
                 starts.append(at)
                 if len(starts) > limit:
-                    return self.finditer(text, folded)  # junk dense with the words: scan
+                    # Junk dense with the words: one scan by the engine costs less than
+                    # a few calls per match from here.
+                    return list(self.pattern.finditer(text))
                 at = folded.find(word, at + 1)
         starts.sort()
         end = len(text)
