@@ -65,7 +65,11 @@ class Evidenced(CaseModel):
 
     @model_validator(mode="after")
     def _evidence_names_fields(self) -> Self:
-        fields = type(self).model_fields
+        # Runs for every model built, so the usual case is one set comparison
+        # (``__pydantic_fields__`` is the plain dict behind ``model_fields``).
+        fields = type(self).__pydantic_fields__
+        if type(self.evidence) is dict and self.evidence.keys() <= fields.keys():
+            return self
         for name in self.evidence:
             if name not in fields:
                 raise PydanticCustomError(

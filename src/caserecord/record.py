@@ -16,6 +16,7 @@ story may be right and the diagnosis incomplete.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Self
 
@@ -46,6 +47,17 @@ class Narrative(CaseModel):
     title: str | None = None
 
     model_config = CaseModel.model_config | {"str_strip_whitespace": False}
+
+
+# The list fields of a record whose items carry evidence, in record order.
+_EVIDENCED_LISTS = (
+    "conditions",
+    "prior_treatments",
+    "interventions",
+    "adverse_events",
+    "measurements",
+    "absent_findings",
+)
 
 
 def _before_day0(time: CaseTime | None) -> bool:
@@ -110,9 +122,18 @@ class CaseRecord(CaseModel):
 
     @model_validator(mode="after")
     def _no_duplicate_measurements(self) -> Self:
+        # A repeat shares measure, eye, time and subject with an earlier one, so
+        # only measurements that share them need their value read (value_text()
+        # costs most of the key).
+        places = [_measurement_place(m) for m in self.measurements]
+        if len(set(places)) == len(places):
+            return self
+        shared = Counter(places)
         seen: dict[tuple[Any, ...], int] = {}
-        for i, m in enumerate(self.measurements):
-            key = _measurement_key(m)
+        for i, (m, place) in enumerate(zip(self.measurements, places, strict=True)):
+            if shared[place] == 1:
+                continue
+            key = (*place, m.value_text())
             if key in seen:
                 raise PydanticCustomError(
                     "duplicate_measurement",
@@ -135,6 +156,8 @@ class CaseRecord(CaseModel):
         if self.source is None:
             return self
         text = self.source.text
+        if self._quotes_all(text):
+            return self  # the usual case, found without building every path
         for path, evidence in self.iter_evidence():
             if evidence.end > len(text) or text[evidence.start : evidence.end] != evidence.quote:
                 raise PydanticCustomError(
@@ -150,22 +173,31 @@ class CaseRecord(CaseModel):
                 )
         return self
 
+    def _quotes_all(self, text: str) -> bool:
+        """Whether every evidence span quotes ``text`` (the check above, without paths)."""
+        length = len(text)
+        for item in self._evidenced():
+            for evidence in item.evidence.values():
+                if evidence.end > length or text[evidence.start : evidence.end] != evidence.quote:
+                    return False
+        return True
+
     # -- views -----------------------------------------------------------------------
     def iter_evidence(self) -> Iterator[tuple[str, Evidence]]:
         """Every evidence span in the record with the path of the value it supports."""
         items: list[tuple[str, Evidenced]] = [("patient", self.patient)]
-        for name in (
-            "conditions",
-            "prior_treatments",
-            "interventions",
-            "adverse_events",
-            "measurements",
-            "absent_findings",
-        ):
+        for name in _EVIDENCED_LISTS:
             items += [(f"{name}[{i}]", item) for i, item in enumerate(getattr(self, name))]
         for path, item in items:
             for field, evidence in item.evidence.items():
                 yield f"{path}.{field}", evidence
+
+    def _evidenced(self) -> list[Evidenced]:
+        """The models that carry evidence, in the order of :meth:`iter_evidence`."""
+        items: list[Evidenced] = [self.patient]
+        for name in _EVIDENCED_LISTS:
+            items += getattr(self, name)
+        return items
 
     def timeline(self) -> list[Measurement]:
         """Measurements in time order (stable for equal times)."""
@@ -243,5 +275,5 @@ class CaseRecord(CaseModel):
         return record_html(self)
 
 
-def _measurement_key(m: Any) -> tuple[Any, ...]:
-    return (m.measure, m.eye, m.time.sort_key(), m.time.date, m.subject, m.value_text())
+def _measurement_place(m: Any) -> tuple[Any, ...]:
+    return (m.measure, m.eye, m.time.sort_key(), m.time.date, m.subject)

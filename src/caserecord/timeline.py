@@ -657,22 +657,24 @@ class CaseTime(FrozenValue):
     @field_validator("unit", mode="before")
     @classmethod
     def _unit_spelling(cls, unit: Any) -> Any:
-        return _enum_from_text(unit, TimeUnit.parse, "time_unit", "unit")
+        return _enum_from_text(unit, TimeUnit, TimeUnit.parse, "time_unit", "unit")
 
     @field_validator("phase", mode="before")
     @classmethod
     def _phase_spelling(cls, phase: Any) -> Any:
-        return _enum_from_text(phase, Phase.parse, "time_phase_name", "phase")
+        return _enum_from_text(phase, Phase, Phase.parse, "time_phase_name", "phase")
 
     @field_validator("anchor", mode="before")
     @classmethod
     def _anchor_spelling(cls, anchor: Any) -> Any:
-        return _enum_from_text(anchor, Anchor.parse, "time_anchor", "anchor")
+        return _enum_from_text(anchor, Anchor, Anchor.parse, "time_anchor", "anchor")
 
     @field_validator("qualifier", mode="before")
     @classmethod
     def _qualifier_spelling(cls, qualifier: Any) -> Any:
-        return _enum_from_text(qualifier, Qualifier.parse, "time_qualifier", "qualifier")
+        return _enum_from_text(
+            qualifier, Qualifier, Qualifier.parse, "time_qualifier", "qualifier"
+        )
 
     @field_validator("value")
     @classmethod
@@ -993,10 +995,19 @@ class CaseTime(FrozenValue):
 
 
 def _enum_from_text(
-    value: Any, parse: Callable[[str], StrEnum], error_type: str, field: str
+    value: Any,
+    enum: type[StrEnum],
+    parse: Callable[[str], StrEnum],
+    error_type: str,
+    field: str,
 ) -> Any:
     """Let an enum field accept its spellings ("months", "followup")."""
     if isinstance(value, str) and not isinstance(value, StrEnum):
+        # A member's own value, as every record read back from JSON has it,
+        # is its member (``parse`` says the same, after normalising the text).
+        member = enum._value2member_map_.get(value)
+        if member is not None:
+            return member
         try:
             return parse(value)
         except TimelineError as exc:

@@ -91,6 +91,10 @@ _CLINICAL_PHRASES = re.compile(
 )
 _WORD = re.compile(r"\w+")
 
+# Built once: times are frozen, so the models that hold one can share it.
+_DAY0 = CaseTime.at(0, "day")
+_PLACED_AT_BASELINE = PlacedTime(CaseTime.baseline(), None, "clause")
+
 
 @lru_cache(maxsize=1024)  # long junk repeats its sentences ("Age: 5" x 100,000)
 def _looks_clinical(sentence: str) -> bool:
@@ -132,13 +136,19 @@ class _Builder:
         self,
         spans: dict[str, Span],
         fields: dict[str, str] | None = None,
-    ) -> dict[str, Evidence]:
-        """Evidence for the spans whose keys name model fields (renamed via ``fields``)."""
-        out: dict[str, Evidence] = {}
+    ) -> dict[str, dict[str, Any]]:
+        """Evidence for the spans whose keys name model fields (renamed via ``fields``).
+
+        Each as the fields of an :class:`Evidence`, which the model validates
+        while it validates the rest: an Evidence built here first would have
+        its checks run again by the model it goes into.
+        """
+        out: dict[str, dict[str, Any]] = {}
+        text = self.text
         for key, (start, end) in spans.items():
-            name = (fields or {}).get(key, key)
-            if 0 <= start < end <= len(self.text):
-                out[name] = Evidence.of(self.text, start, end)
+            name = fields.get(key, key) if fields else key
+            if 0 <= start < end <= len(text):
+                out[name] = {"start": start, "end": end, "quote": text[start:end]}
                 self.used.append((start, end))
         return out
 
@@ -318,7 +328,7 @@ class _Builder:
                 laterality=Laterality.lookup(m.laterality) if m.laterality else None,
                 sessions=m.sessions,
                 dose=dose,
-                time=CaseTime.at(0, "day") if m.sentence == self.context.day0 else None,
+                time=_DAY0 if m.sentence == self.context.day0 else None,
                 evidence=self.evidence(spans),
             ),
         )
@@ -368,7 +378,7 @@ class _Builder:
             if eye is None and side is not None and m.measure in _EYE_MEASURES:
                 eye = side  # a one-sided story implies its side (FORMAT.md convention)
             spans = _measurement_spans(m, placed)
-            when = str(placed.time)  # the built model's time is this one
+            when = placed.label  # str() of the built model's time
             content = (
                 m.measure,
                 eye,
@@ -416,7 +426,7 @@ class _Builder:
 
     def place(self, m: FindingMention) -> PlacedTime:
         if m.time_hint == "baseline":
-            return PlacedTime(CaseTime.baseline(), None, "clause")
+            return _PLACED_AT_BASELINE
         sentence = self.doc.sentences[m.sentence]
         return self.context.place(sentence, m.position)
 
@@ -446,48 +456,25 @@ class _Builder:
                 return VisualAcuityMeasurement(
                     acuity=acuity, **common, evidence=self.evidence(spans, {"value": "acuity"})
                 )
-            fields = {"value": _VALUE_FIELD.get(measure, "quantity")}
-            models: dict[str, Callable[[], Any]] = {
-                "vep": lambda: VEPMeasurement(
+            if measure == "vep":
+                return VEPMeasurement(
                     p100_latency=quantity if quantity and quantity.unit == "ms" else None,
                     amplitude=quantity if quantity and quantity.unit == "uV" else None,
                     **common,
                     evidence=self.evidence(
                         spans, {"value": "p100_latency" if quantity else word_field}
                     ),
-                ),
-                "erg": lambda: ERGMeasurement(
-                    amplitude=quantity,
+                )
+            if measure in _QUANTITY_MODELS:
+                model, field = _QUANTITY_MODELS[measure]
+                extra = {"layer": m.layer} if measure == "oct" else {}
+                return model(
+                    **{field: quantity},
+                    **extra,
                     **common,
-                    evidence=self.evidence(
-                        spans, {"value": "amplitude" if quantity else word_field}
-                    ),
-                ),
-                "oct": lambda: OCTMeasurement(
-                    thickness=quantity,
-                    layer=m.layer,
-                    **common,
-                    evidence=self.evidence(
-                        spans, {"value": "thickness" if quantity else word_field}
-                    ),
-                ),
-                "visual_field": lambda: VisualFieldMeasurement(
-                    mean_deviation=quantity,
-                    **common,
-                    evidence=self.evidence(
-                        spans, {"value": "mean_deviation" if quantity else word_field}
-                    ),
-                ),
-                "intraocular_pressure": lambda: IntraocularPressure(
-                    pressure=quantity,
-                    **common,
-                    evidence=self.evidence(
-                        spans, {"value": "pressure" if quantity else word_field}
-                    ),
-                ),
-            }
-            if measure in models:
-                return models[measure]()
+                    evidence=self.evidence(spans, {"value": field if quantity else word_field}),
+                )
+            fields = {"value": "quantity"}
             grade = m.grade
             if quantity is None and m.value is not None:
                 grade = f"{m.value:g}" + (f" {m.unit}" if m.unit else "")
@@ -522,12 +509,13 @@ class _Builder:
                 )
 
 
-_VALUE_FIELD = {
-    "vep": "p100_latency",
-    "erg": "amplitude",
-    "oct": "thickness",
-    "visual_field": "mean_deviation",
-    "intraocular_pressure": "pressure",
+# Measures with a model of their own that holds one quantity: the model and
+# the field of the quantity.  (VEP holds two, read by unit.)
+_QUANTITY_MODELS: dict[str, tuple[type[Any], str]] = {
+    "erg": (ERGMeasurement, "amplitude"),
+    "oct": (OCTMeasurement, "thickness"),
+    "visual_field": (VisualFieldMeasurement, "mean_deviation"),
+    "intraocular_pressure": (IntraocularPressure, "pressure"),
 }
 
 
@@ -551,6 +539,7 @@ def _quantity(value: float | None, unit: str | None) -> Quantity | None:
         return None
 
 
+@lru_cache(maxsize=1024)  # a story names the same few measures again and again
 def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "finding"
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -637,6 +637,12 @@ class PlacedTime:
     time: CaseTime
     mention: TimeMention | None
     how: Literal["clause", "sentence", "section", "context", "order"]
+    # ``str(time)``, which findings are grouped by: printed once, as the
+    # context hands the same PlacedTime to every finding it places alike.
+    label: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", str(self.time))
 
 
 class TimeContext:
@@ -657,13 +663,27 @@ class TimeContext:
         self.day0 = day0
         self.anchor_date = anchor_date
         self.now = now
+        # Read when first needed: only the sentences from day 0 on carry a time
+        # forward, and only those with a finding are asked about.
         self._mentions = _sentence_times(doc)
+        self._times: dict[tuple[TimeMention, bool], CaseTime | None] = {}
         self._clauses: dict[int, list[tuple[int, int]]] = {}
+        # Per sentence, filled as findings ask: its placeable mentions with
+        # their times, and the time of a finding that no mention places.
+        self._timed: dict[int, list[_Timed]] = {}
+        self._fallback: dict[int, PlacedTime] = {}
         self._section_times = [self._heading_time(sec.heading) for sec in doc.sections]
         self._carried = self._carry()
 
     def mentions(self, sentence: Sentence) -> list[TimeMention]:
-        return list(self._mentions[sentence.index])
+        return list(self._mentions_in(sentence.index))
+
+    def _mentions_in(self, index: int) -> tuple[TimeMention, ...]:
+        found = self._mentions[index]
+        if found is None:
+            sentence = self.doc.sentences[index]
+            found = self._mentions[index] = _find_times(sentence.text, sentence.start)
+        return found
 
     # -- turning mentions into times ---------------------------------------------
     def to_case_time(
@@ -675,6 +695,19 @@ class TimeContext:
         timeline refuses as implausible is not a time of this case, so it is
         not placed rather than allowed to raise.
         """
+        if mention.relation == "after_previous":  # the one kind that counts from ``previous``
+            return self._case_time_or_none(mention, previous, before_day0)
+        # The others are asked for again and again (the carried times, then
+        # each finding placed by the mention): work each out once.
+        key = (mention, before_day0)
+        if key in self._times:
+            return self._times[key]
+        time = self._times[key] = self._case_time_or_none(mention, None, before_day0)
+        return time
+
+    def _case_time_or_none(
+        self, mention: TimeMention, previous: CaseTime | None, before_day0: bool
+    ) -> CaseTime | None:
         try:
             return self._case_time(mention, previous, before_day0)
         except (ValidationError, TimelineError, ValueError, OverflowError):
@@ -730,7 +763,7 @@ class TimeContext:
             carried.append(current)
             if self.day0 is not None and sentence.index < self.day0:
                 continue
-            for mention in self._mentions[sentence.index]:
+            for mention in self._mentions_in(sentence.index):
                 if self.day0 is None and not mention.treatment_bound:
                     continue  # "hours after hitting a deer" is not on a treatment timeline
                 if mention.relation in ("after_day0", "after_previous", "date"):
@@ -742,34 +775,98 @@ class TimeContext:
     # -- the question ----------------------------------------------------------------
     def place(self, sentence: Sentence, position: int) -> PlacedTime:
         """When the finding at character ``position`` of ``sentence`` happened."""
-        before_day0 = self.day0 is not None and sentence.index < self.day0
-        previous = self._carried[sentence.index]
-        mentions = [m for m in self._mentions[sentence.index] if m.relation != "duration"]
+        timed = self._timed_mentions(sentence)
+        if timed:
+            placed = self._place_by_mention(sentence, position, timed)
+            if placed is not None:
+                return placed
+        fallback = self._fallback.get(sentence.index)
+        if fallback is None:
+            fallback = self._fallback[sentence.index] = self._place_by_context(sentence)
+        return fallback
+
+    def _timed_mentions(self, sentence: Sentence) -> list[_Timed]:
+        """The sentence's mentions that can place a finding (not durations), in text order.
+
+        Their times are worked out when first needed and kept: a sentence is
+        asked about once per finding in it, and the answer does not change.
+        """
+        timed = self._timed.get(sentence.index)
+        if timed is None:
+            timed = self._timed[sentence.index] = [
+                _Timed(m) for m in self._mentions_in(sentence.index) if m.relation != "duration"
+            ]
+        return timed
+
+    def _time_of(self, sentence: Sentence, timed: _Timed) -> CaseTime | None:
+        if not timed.known:
+            before_day0 = self.day0 is not None and sentence.index < self.day0
+            previous = self._carried[sentence.index]
+            timed.time = self.to_case_time(timed.mention, previous, before_day0=before_day0)
+            timed.known = True
+        return timed.time
+
+    def _place_by_mention(
+        self, sentence: Sentence, position: int, timed: list[_Timed]
+    ) -> PlacedTime | None:
+        """The nearest mention's time in the finding's clause, else the first in the sentence."""
         clause = _clause_of(sentence, position, self._clauses)
-        in_clause = [m for m in mentions if clause[0] <= m.start < clause[1]]
-        for group, how in ((in_clause, "clause"), (mentions[:1], "sentence")):
-            ordered = sorted(group, key=lambda m: (m.start > position, abs(m.start - position)))
-            for mention in ordered:
+        in_clause = [t for t in timed if clause[0] <= t.mention.start < clause[1]]
+        if len(in_clause) > 1:
+            in_clause.sort(
+                key=lambda t: (t.mention.start > position, abs(t.mention.start - position))
+            )
+        groups: tuple[tuple[list[_Timed], Literal["clause", "sentence"]], ...] = (
+            (in_clause, "clause"),
+            (timed[:1], "sentence"),
+        )
+        for group, how in groups:
+            for candidate in group:
+                mention = candidate.mention
                 if how == "sentence" and mention.start > clause[0] and clause[0] > sentence.start:
                     continue  # a later clause's time does not govern an earlier one
-                time = self.to_case_time(mention, previous, before_day0=before_day0)
+                time = self._time_of(sentence, candidate)
                 if time is not None:
-                    return PlacedTime(time, mention, how)  # type: ignore[arg-type]
+                    placed = candidate.placed.get(how)
+                    if placed is None:
+                        placed = candidate.placed[how] = PlacedTime(time, mention, how)
+                    return placed
+        return None
+
+    def _place_by_context(self, sentence: Sentence) -> PlacedTime:
+        """The time of a finding in ``sentence`` that no time mention places."""
+        before_day0 = self.day0 is not None and sentence.index < self.day0
+        previous = self._carried[sentence.index]
         if sentence.section is not None:
             time = self._section_times[sentence.section]
             if time is not None:
                 return PlacedTime(time, None, "section")
         if before_day0 or sentence.index == self.day0:
-            return PlacedTime(CaseTime.baseline(), None, "order")
+            return PlacedTime(_AT_BASELINE, None, "order")
         if self.day0 is None:
             # No intervention found: a stated follow-up time still carries over
             # to the sentences after it; before any, the story is at baseline.
             if previous is not None:
                 return PlacedTime(previous, None, "context")
-            return PlacedTime(CaseTime.baseline(), None, "order")
+            return PlacedTime(_AT_BASELINE, None, "order")
         if previous is not None:
             return PlacedTime(previous, None, "context")
-        return PlacedTime(self.now or CaseTime.follow_up(), None, "order")
+        return PlacedTime(self.now or _AT_FOLLOW_UP, None, "order")
+
+
+# Built once: times are frozen, so every finding placed at a phase can share one.
+_AT_BASELINE = CaseTime.baseline()
+_AT_FOLLOW_UP = CaseTime.follow_up()
+
+
+@dataclass(slots=True)
+class _Timed:
+    """A time mention of a sentence and, once worked out, the case time it stands for."""
+
+    mention: TimeMention
+    time: CaseTime | None = None
+    known: bool = False
+    placed: dict[str, PlacedTime] = field(default_factory=dict)  # by how it placed
 
 
 # From this many sentences on (more than ``_find_times`` remembers: a table, a
@@ -778,12 +875,12 @@ class TimeContext:
 _MANY_SENTENCES = _CACHE_SIZE
 
 
-def _sentence_times(doc: Document) -> list[tuple[TimeMention, ...]]:
-    """``find_times`` of every sentence of ``doc``."""
+def _sentence_times(doc: Document) -> list[tuple[TimeMention, ...] | None]:
+    """For every sentence of ``doc``: no time mentions (``()``), or None for "not read yet"."""
     sentences = doc.sentences
     low = lowered(doc.text) if len(sentences) >= _MANY_SENTENCES else None
     if low is None:
-        return [_find_times(s.text, s.start) for s in sentences]
+        return [None] * len(sentences)
     starts = [s.start for s in sentences]
     wanted: set[int] = set()
     # Every expression holds a unit word, a year, "after"/"same" or a cue word;
@@ -798,10 +895,7 @@ def _sentence_times(doc: Document) -> list[tuple[TimeMention, ...]]:
     for index in range(len(sentences) - 1):
         if sentences[index + 1].start == sentences[index].end:
             wanted.update((index, index + 1))
-    return [
-        _find_times(s.text, s.start) if index in wanted else ()
-        for index, s in enumerate(sentences)
-    ]
+    return [None if index in wanted else () for index in range(len(sentences))]
 
 
 _ANY_TIME = re.compile(

@@ -83,12 +83,17 @@ class _MeasurementBase(Evidenced):
         return ", ".join(words) if words else "-"
 
     def _require_something(self, *values: object) -> None:
-        if all(v is None for v in (*values, self.change, self.status)):
-            raise PydanticCustomError(
-                "measurement_empty",
-                "{measure} measurement needs a value, a status or a change (got none)",
-                {"measure": self.measure},
-            )
+        # Runs for every measurement built: plain tests, the words first (most have one).
+        if self.status is not None or self.change is not None:
+            return
+        for value in values:
+            if value is not None:
+                return
+        raise PydanticCustomError(
+            "measurement_empty",
+            "{measure} measurement needs a value, a status or a change (got none)",
+            {"measure": self.measure},
+        )
 
 
 class VisualAcuityMeasurement(_MeasurementBase):
