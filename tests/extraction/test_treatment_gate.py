@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from caserecord.extraction._document import Document
-from caserecord.extraction._patterns import alternation, fold
-from caserecord.extraction.treatment_gate import phrase_tree, word_gates
+from caserecord.extraction._folded import fold
+from caserecord.extraction._patterns import alternation, phrase_tree
+from caserecord.extraction.treatment_gate import word_gates
 
 
 def test_phrase_tree_finds_the_places_of_its_alternation() -> None:

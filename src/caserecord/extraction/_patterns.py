@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["alternation", "fold", "letter_tree"]
+__all__ = ["alternation", "letter_tree", "phrase_tree"]
 
 _SPACE = r"\s{1,3}"
 _FLEXIBLE = re.compile(r"\\ |\\-|['’]")
@@ -34,20 +34,6 @@ def alternation(phrases: Iterable[str], *, flexible: bool = False) -> str:
             _FLEXIBLE.sub(lambda m: _FLEXIBLE_AS[m.group()], re.escape(p)) for p in ordered
         )
     return "|".join(re.escape(p).replace(r"\ ", _SPACE) for p in ordered)
-
-
-# Under re.IGNORECASE these four match ASCII letters ("mıllıon" matches
-# "million", "ſon" matches "son"), but str.lower() keeps them apart; fold()
-# maps them first, so a word a case-insensitive pattern matched is found in
-# the lower-case vocabulary it came from (and the length never changes).
-_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
-
-
-def fold(text: str) -> str:
-    """``text`` lower-cased as re.IGNORECASE compares it, one character for one."""
-    if text.isascii() or not any(chr(c) in text for c in _FOLD):
-        return text.lower()
-    return text.translate(_FOLD).lower()
 
 
 def letter_tree(words: Iterable[str]) -> str:
@@ -75,3 +61,38 @@ def letter_tree(words: Iterable[str]) -> str:
         return body + "?" if "" in node else body
 
     return emit(tree)
+
+
+_SEPARATOR = r"[\s-]{1,2}"
+
+
+def phrase_tree(phrases: Iterable[str], cased: Iterable[str] = ()) -> re.Pattern[str]:
+    """A lead (see ``_folded.FoldedPattern``) for a ``flexible`` alternation of ``phrases``
+    and the case-sensitive ``cased`` words, searched in the folded text.
+
+    It matches at every place where one of them matches (a space or hyphen matching
+    one or two blanks or hyphens, either apostrophe both; ``cased`` lower-cased, as the
+    folded text has them), and only there.  Being a tree of their characters, it tries
+    a few branches at each place, where the alternation tries them all.  Which phrase
+    it matches at a place may differ: only the place counts for a lead.
+    """
+    tree: dict[str, Any] = {}
+    for phrase in {p.strip().lower() for p in phrases} | {w.lower() for w in cased}:
+        node = tree
+        for char in phrase:
+            if char in " -":
+                unit = _SEPARATOR
+            elif char in "'’":
+                unit = "['’]"
+            else:
+                unit = re.escape(char)
+            node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [unit + emit(node[unit]) for unit in sorted(node) if unit]
+        if not branches or "" in node:
+            return ""  # a phrase ends here: the place is found, what follows is moot
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(emit(tree))

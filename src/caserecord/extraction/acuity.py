@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants, _parser  # type: ignore[attr-defined]
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
-from caserecord.extraction._lowered import finditer_lowered, lower_pattern, lowered
+from caserecord.extraction._folded import FoldedPattern, fold
 from caserecord.extraction._mentions import FindingMention
 from caserecord.extraction._numbers import parse_number
 from caserecord.extraction.eyes import eye_near, find_eyes
@@ -137,17 +137,17 @@ def _level_keys() -> list[str]:
     return [key for key in keys if key is not None]
 
 
-# (level, pattern, the same for lower-cased text or None, a word it needs)
+# (level, pattern, the same run on folded text if case-insensitive, else None, a word it needs)
 _LEVEL_RULES = [
-    (level, pattern, lower_pattern(pattern) if pattern.flags & re.IGNORECASE else None, key)
+    (level, pattern, FoldedPattern(pattern) if pattern.flags & re.IGNORECASE else None, key)
     for (level, pattern), key in zip(_LEVELS, _level_keys(), strict=True)
 ]
-_CONTEXT_LOW = lower_pattern(_CONTEXT)
-_LOGMAR_LOW = lower_pattern(_LOGMAR)
-_LETTERS_LOW = lower_pattern(_LETTERS)
-_DECIMAL_LOW = lower_pattern(_DECIMAL)
-_RANGE_LOW = lower_pattern(_RANGE)
-_FROM_LOW = lower_pattern(_FROM)
+_CONTEXT_FOLDED = FoldedPattern(_CONTEXT)
+_LOGMAR_FOLDED = FoldedPattern(_LOGMAR)
+_LETTERS_FOLDED = FoldedPattern(_LETTERS)
+_DECIMAL_FOLDED = FoldedPattern(_DECIMAL)
+_RANGE_FOLDED = FoldedPattern(_RANGE)
+_FROM_FOLDED = FoldedPattern(_FROM)
 _DECIMAL_POINT = re.compile(r"\.\d")  # in every _DECIMAL match
 _LEVEL_KEYS = frozenset(rule[3] for rule in _LEVEL_RULES)
 
@@ -171,23 +171,17 @@ def extract_acuity(doc: Document) -> list[FindingMention]:
     """Every visual acuity value or level stated in the document (up to ``MAX_VALUES``)."""
     found: list[FindingMention] = []
     text = doc.text
-    low = lowered(text)
+    low = fold(text)
     sentences = doc.sentences
-    indexes: Iterable[int]
-    if low is None:
-        levels = _LEVEL_RULES
-        indexes = range(len(sentences))
-    else:
-        # Level patterns whose word the text lacks cannot match in any sentence,
-        # and a sentence without a word or sign some pattern needs has no value.
-        keys = {key for key in _LEVEL_KEYS if key in low or key in text}
-        levels = [rule for rule in _LEVEL_RULES if rule[3] in keys]
-        indexes = _sentences_with(doc, _trigger(frozenset(keys)), low)
-    for index in indexes:
+    # Level patterns whose word the text lacks cannot match in any sentence,
+    # and a sentence without a word or sign some pattern needs has no value.
+    keys = {key for key in _LEVEL_KEYS if key in low or key in text}
+    levels = [rule for rule in _LEVEL_RULES if rule[3] in keys]
+    for index in _sentences_with(doc, _trigger(frozenset(keys)), low):
         sentence = sentences[index]
         if sentence.header_key and _NOT_ACUITY_HEADER.search(sentence.header_key):
             continue
-        body = None if low is None else low[sentence.start : sentence.end]
+        body = low[sentence.start : sentence.end]
         found.extend(_sentence_acuities(text, sentence, body, levels))
         if len(found) >= MAX_VALUES:
             break
@@ -196,7 +190,7 @@ def extract_acuity(doc: Document) -> list[FindingMention]:
 
 @lru_cache(maxsize=64)
 def _trigger(keys: frozenset[str]) -> re.Pattern[str]:
-    """Something (lower-cased) every value in a sentence holds, given the level words."""
+    """Something (folded) every value in a sentence holds, given the level words."""
     signs = ["/", r"\.\d", "logmar", "letters", *sorted(re.escape(k.lower()) for k in keys)]
     return re.compile("|".join(signs))
 
@@ -223,11 +217,11 @@ def _sentences_with(doc: Document, trigger: re.Pattern[str], low: str) -> Iterat
             index += 1
 
 
-_Level = tuple[str, re.Pattern[str], re.Pattern[str] | None, str]
+_Level = tuple[str, re.Pattern[str], FoldedPattern | None, str]
 
 
 def _sentence_acuities(
-    text: str, sentence: Sentence, low: str | None, levels: list[_Level]
+    text: str, sentence: Sentence, low: str, levels: list[_Level]
 ) -> list[FindingMention]:
     candidates = _candidates(sentence, low, levels)
     if not candidates:
@@ -244,12 +238,10 @@ def _sentence_acuities(
             continue
         # ``before`` ends at the value: "rang(ed|es|ing) from " / "from " must end it.
         first = max(sentence.start, cand.start - 20)
-        if low is None:
-            before = text[first : cand.start]
-            ranged, came_from = _RANGE.search(before), _FROM.search(before)
-        else:
-            before = low[first - sentence.start : cand.start - sentence.start]
-            ranged, came_from = _RANGE_LOW.search(before), _FROM_LOW.search(before)
+        before = text[first : cand.start]
+        low_before = low[first - sentence.start : cand.start - sentence.start]
+        ranged = _RANGE_FOLDED.search(before, low_before)
+        came_from = _FROM_FOLDED.search(before, low_before)
         hint = None
         if ranged:
             skip_next = True  # "ranged from 20/30 to 20/200": one range, keep its start
@@ -290,7 +282,7 @@ def _clause(
     return sentence.start, sentence.end
 
 
-def _candidates(sentence: Sentence, low: str | None, levels: list[_Level]) -> list[_Candidate]:
+def _candidates(sentence: Sentence, low: str, levels: list[_Level]) -> list[_Candidate]:
     text, base = sentence.text, sentence.start
     found: list[_Candidate] = []
     # One flag per character of the sentence: a value overlapping one already
@@ -308,8 +300,7 @@ def _candidates(sentence: Sentence, low: str | None, levels: list[_Level]) -> li
 
     def has_context() -> bool:
         if not context:
-            pattern, words = (_CONTEXT, text) if low is None else (_CONTEXT_LOW, low)
-            context.append(pattern.search(words) is not None)
+            context.append(_CONTEXT_FOLDED.search(text, low) is not None)
         return context[0]
 
     if "/" in text:
@@ -317,11 +308,11 @@ def _candidates(sentence: Sentence, low: str | None, levels: list[_Level]) -> li
             acuity = _snellen(m, has_context)
             if acuity is not None:
                 add(m.start(), m.end(), acuity)
-    if low is None or "logmar" in low:
-        for m in finditer_lowered(_LOGMAR, _LOGMAR_LOW, text, low):
+    if "logmar" in low:
+        for m in _LOGMAR_FOLDED.finditer(text, low):
             add(m.start(), m.end(), f"{m.group('a') or m.group('b')} logMAR")
-    if low is None or "letters" in low:
-        for m in finditer_lowered(_LETTERS, _LETTERS_LOW, text, low):
+    if "letters" in low:
+        for m in _LETTERS_FOLDED.finditer(text, low):
             # "20/80 (55 ETDRS letters)" restates the Snellen value: one measurement.
             at = m.start()
             restates = any(e in ends for e in range(at - 3, at + 1))
@@ -329,15 +320,15 @@ def _candidates(sentence: Sentence, low: str | None, levels: list[_Level]) -> li
             named = "etdrs" in m.group().lower()
             if not restates and 0 <= letters <= 100 and (named or has_context()):
                 add(m.start(), m.end(), f"{letters} letters")
-    for level, pattern, fast, key in levels:
-        if fast is None:
+    for level, pattern, folded, key in levels:
+        if folded is None:
             if key not in text:
                 continue
             matches = list(pattern.finditer(text))
         else:
-            if low is not None and key not in low:
+            if key not in low:
                 continue
-            matches = finditer_lowered(pattern, fast, text, low)
+            matches = folded.finditer(text, low)
         for m in matches:
             end, acuity = m.end(), level
             if level in ("CF", "HM"):
@@ -351,13 +342,9 @@ def _candidates(sentence: Sentence, low: str | None, levels: list[_Level]) -> li
                         acuity, end = f"{level} {amount:g} {unit}", distance.end()
             add(m.start(), end, acuity)
     if _DECIMAL_POINT.search(text) and has_context():
-        for m in finditer_lowered(_DECIMAL, _DECIMAL_LOW, text, low):
+        for m in _DECIMAL_FOLDED.finditer(text, low):
             value = float(m.group("v"))
-            if 0.01 <= value <= 2.0 and (
-                _CONTEXT.search(text, 0, m.start())
-                if low is None
-                else _CONTEXT_LOW.search(low, 0, m.start())
-            ):
+            if 0.01 <= value <= 2.0 and _CONTEXT_FOLDED.search(text, low, 0, m.start()):
                 add(
                     m.start(),
                     m.end(),

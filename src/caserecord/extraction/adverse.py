@@ -27,17 +27,15 @@ from dataclasses import dataclass
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
+from caserecord.extraction._folded import FoldedPattern, fold, folded_sentences, folded_text
 from caserecord.extraction._mentions import AbsentMention, AdverseMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN
-from caserecord.extraction._patterns import alternation, fold
+from caserecord.extraction._patterns import alternation
 from caserecord.extraction.time import find_times
 from caserecord.extraction.treatment import extract_treatments
 from caserecord.extraction.treatment_gate import (
-    FoldedPattern,
     Words,
     first_words,
-    folded_sentences,
-    folded_text,
     has,
     hit,
     hits,
@@ -392,7 +390,7 @@ _TELLING_WORDS = union(
 _POST_DID_NOT_GATE = words(_N["post_did_not"])
 _POST_HAS_NOT_GATE = words(_N["post_has_not"])
 _POST_PASSIVE_GATE = words(_N["post_passive"])
-# Hot case-insensitive rules, run case-sensitively on the folded text (treatment_gate).
+# Hot case-insensitive rules, run case-sensitively on the folded text (_folded).
 
 
 def _word_lead(*groups: Iterable[str]) -> tuple[re.Pattern[str], int]:

@@ -35,17 +35,17 @@ from typing import Any, NamedTuple
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document
-from caserecord.extraction._lowered import (
-    finditer_lowered,
-    lower_pattern,
-    lowered,
+from caserecord.extraction._folded import (
+    FoldedPattern,
+    fast_pattern,
+    fold,
+    folded_text,
     matches_at,
     occurrences,
-    search_lowered,
 )
 from caserecord.extraction._mentions import PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation, fold, letter_tree
+from caserecord.extraction._patterns import alternation, letter_tree
 
 __all__ = ["extract_patient"]
 
@@ -294,7 +294,7 @@ class _AgePhrase:
 # Every pattern above is costly to try at every position of a document, and
 # most documents hold none of its words.  So each runs only where it can match:
 #
-# - one pass over the lower-cased text (see ``time.lowered``) lists every word
+# - one pass over the folded text (see ``_folded``) lists every word
 #   that starts with a word of the vocabulary below (pronouns, sex nouns,
 #   occupations, ...), and a pattern needing such a word runs only when (or
 #   only in the sentences where) one is there;
@@ -307,8 +307,8 @@ class _AgePhrase:
 
 
 def _probe(source: str) -> re.Pattern[str]:
-    """A necessary part of a case-insensitive pattern, for lower-cased text."""
-    return lower_pattern(re.compile(source, _I))
+    """A necessary part of a case-insensitive pattern, for folded text."""
+    return fast_pattern(re.compile(source, _I))
 
 
 _OF_AGE_PROBE = _probe(r"of\s{1,3}age\b")
@@ -407,28 +407,23 @@ _VOCABULARY_PLAIN = _WORDS_OF.plain and _PRONOUNS_OF.plain
 
 
 def _vocabulary(low: str) -> dict[str, list[_Word]]:
-    """Category -> the words of ``low`` (lower-cased text) starting with one of its words."""
+    """Category -> the words of ``low`` (folded text) starting with one of its words."""
     return _WORDS_OF.find(low)
 
 
-def _lower_doc(doc: Document) -> str | None:
-    return lowered(doc.text)
-
-
 def _doc_vocabulary(doc: Document) -> dict[str, list[_Word]] | None:
-    low = doc.memo(_lower_doc)
-    if low is None or not _VOCABULARY_PLAIN:
+    if not _VOCABULARY_PLAIN:
         return None
-    return _vocabulary(low)
+    return _vocabulary(doc.memo(folded_text))
 
 
 @dataclass(frozen=True, slots=True)
 class _Scope:
-    """The first patient's part of the text, lower-cased, and its words."""
+    """The first patient's part of the text, folded, and its words."""
 
     text: str
-    low: str | None  # None: read every pattern the slow way
-    words: dict[str, list[_Word]] | None
+    low: str  # fold(text)
+    words: dict[str, list[_Word]] | None  # None: read every pattern the slow way
 
 
 def _after_blank(low: str, words: list[_Word]) -> list[_Word]:
@@ -528,12 +523,12 @@ def extract_patient(doc: Document) -> PatientMention:
 
 def _scope(doc: Document, first_end: int) -> _Scope:
     text = doc.text
-    low = doc.memo(_lower_doc)
+    low = doc.memo(folded_text)
     if first_end == len(text):
         return _Scope(text, low, doc.memo(_doc_vocabulary))
     scope = text[:first_end]
-    if low is None or not _VOCABULARY_PLAIN:
-        return _Scope(scope, None if low is None else low[:first_end], None)
+    if not _VOCABULARY_PLAIN:
+        return _Scope(scope, low[:first_end], None)
     return _Scope(scope, low[:first_end], _vocabulary(low[:first_end]))
 
 
@@ -573,15 +568,10 @@ class _AgePhrases:
     def __init__(self, scope: _Scope) -> None:
         text, low = scope.text, scope.low
         self._text, self._low = text, low
-        if low is None:
-            olds = list(_OLD.finditer(text))
-            of_ages = list(_OF_AGE.finditer(text))
-            ageds = list(_AGED.finditer(text))
-        else:
-            # "old" is the word the anchor ends with; "of age" and "aged" start theirs.
-            olds = matches_at(_OLD, text, [p - 1 for p in occurrences(low, ("old",)) if p > 0])
-            of_ages = matches_at(_OF_AGE, text, [m.start() for m in _OF_AGE_PROBE.finditer(low)])
-            ageds = matches_at(_AGED, text, occurrences(low, ("aged",)))
+        # "old" is the word the anchor ends with; "of age" and "aged" start theirs.
+        olds = matches_at(_OLD, text, [p - 1 for p in occurrences(low, ("old",)) if p > 0])
+        of_ages = matches_at(_OF_AGE, text, [m.start() for m in _OF_AGE_PROBE.finditer(low)])
+        ageds = matches_at(_AGED, text, occurrences(low, ("aged",)))
         # Per candidate: the least start its phrase can have (a number is looked
         # for at most 48 characters before "old"), its source, its number there,
         # the end of its phrase (an "old" phrase ends with the "old"), its match.
@@ -717,10 +707,10 @@ def _age_cues(
         break
 
 
-def _blocked(text: str, low: str | None, start: int, end: int) -> bool:
+def _blocked(text: str, low: str, start: int, end: int) -> bool:
     """An onset age, a later age, or a relative's age -- not the patient's now."""
-    before = (text if low is None else low)[max(0, start - 40) : start]
-    if (_AGE_BLOCK if low is None else _LOW[_AGE_BLOCK]).search(before):
+    first = max(0, start - 40)
+    if _search(_AGE_BLOCK, text[first:start], low[first:start]):  # the slice, as ever
         return True
     relative = _search(_RELATIVE_AFTER, text, low, end, min(len(text), end + 40), anchored=True)
     if relative is None:
@@ -767,8 +757,8 @@ def _first_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> re.
 
 def _first_sex_noun(scope: _Scope) -> re.Match[str] | None:
     low, words = scope.low, scope.words
-    if low is None or words is None:
-        return next(iter(finditer_lowered(_SEX_NOUN, _SEX_NOUN_LOW, scope.text, low)), None)
+    if words is None:
+        return _SEX_NOUN_FOLDED.search(scope.text, low)
     # "a young man": the noun is a whole word after a blank, the phrase starts
     # with a determiner; "female patient": the match starts at "female".
     nouns = [w for w in _after_blank(low, words["sex_noun"]) if w.whole]
@@ -779,8 +769,8 @@ def _first_sex_noun(scope: _Scope) -> re.Match[str] | None:
 
 def _first_child(scope: _Scope) -> re.Match[str] | None:
     low, words = scope.low, scope.words
-    if low is None or words is None:
-        return next(iter(finditer_lowered(_CHILD, _CHILD_LOW, scope.text, low)), None)
+    if words is None:
+        return _CHILD_FOLDED.search(scope.text, low)
     # "our little daughter": the child word is a whole word after a blank, the
     # phrase starts with the possessive.
     nouns = [w for w in _after_blank(low, words["child"]) if w.whole]
@@ -841,7 +831,7 @@ def _sex_of(value: str) -> str | None:
 
 def _pronoun_majority(scope: _Scope) -> tuple[str, Span] | None:
     """he/his against she/her: a clear majority only (data: minimum count and ratio)."""
-    if scope.low is None or scope.words is None:
+    if scope.words is None:
         found = {
             sex: [m.span() for m in pattern.finditer(scope.text)]
             for sex, pattern in _PRONOUN.items()
@@ -868,8 +858,8 @@ def _occupation(doc: Document, scope: _Scope, phrases: _AgePhrases) -> _Cue | No
     cues: list[_Cue] = []
     sentences = doc.sentences
     # Sentences may run past the scope: the whole text's words are asked.
-    low, words = doc.memo(_lower_doc), doc.memo(_doc_vocabulary)
-    if low is None or words is None:
+    low, words = doc.memo(folded_text), doc.memo(_doc_vocabulary)
+    if words is None:
         indexes: Iterable[int] = range(len(sentences))
         by_profession = True
     else:
@@ -882,8 +872,8 @@ def _occupation(doc: Document, scope: _Scope, phrases: _AgePhrases) -> _Cue | No
         if sentence.start >= len(scope.text):
             break
         body = sentence.text
-        low_body = None if low is None else low[sentence.start : sentence.end]
-        verbs = finditer_lowered(_OCC_AFTER_VERB, _LOW[_OCC_AFTER_VERB], body, low_body)
+        low_body = low[sentence.start : sentence.end]
+        verbs = _FOLDED[_OCC_AFTER_VERB].finditer(body, low_body)
         for match in verbs:  # "is a dedicated engineer"
             subject = body[max(0, match.start() - 120) : match.start()]
             filler = body[match.end("verb") : match.start("occ")]
@@ -986,7 +976,7 @@ def first_patient_end(doc: Document) -> int:
 def _other_patients(doc: Document) -> tuple[list[Span], int]:
     """Spans naming other patients, and where the first patient's text ends."""
     text = doc.text
-    low, words = doc.memo(_lower_doc), doc.memo(_doc_vocabulary)
+    low, words = doc.memo(folded_text), doc.memo(_doc_vocabulary)
     spans: list[Span] = []
     first_end = len(text)
     # "Patient 1 ... Patient 2": a series only when its first member is labelled
@@ -1003,11 +993,11 @@ def _other_patients(doc: Document) -> tuple[list[Span], int]:
         first_end = min(first_end, match.start())
     # "the second patient": the ordinal, a blank, "patient" or "case".
     ordinals = [] if words is None else words["ordinal"]
-    if low is None or words is None or any(_ORDINAL_TAIL.match(low, w.end) for w in ordinals):
-        for match in finditer_lowered(_SERIES_ORDINAL, _SERIES_ORDINAL_LOW, text, low):
+    if words is None or any(_ORDINAL_TAIL.match(low, w.end) for w in ordinals):
+        for match in _SERIES_ORDINAL_FOLDED.finditer(text, low):
             spans.append(match.span())
     sentences = doc.sentences
-    if low is None or words is None:
+    if words is None:
         indexes: Iterable[int] = range(len(sentences))
     else:
         # "three patients": the noun after a blank, in the sentences that have one.
@@ -1016,20 +1006,20 @@ def _other_patients(doc: Document) -> tuple[list[Span], int]:
     for index in indexes:
         sentence = sentences[index]
         body = sentence.text
-        low_body = None if low is None else low[sentence.start : sentence.end]
-        for match in finditer_lowered(_SERIES_COUNT, _LOW[_SERIES_COUNT], body, low_body):
+        low_body = low[sentence.start : sentence.end]
+        for match in _FOLDED[_SERIES_COUNT].finditer(body, low_body):
             count = parse_number(match.group("n"))
             if count is not None and count >= 2 and _search(_SERIES_CONTEXT, body, low_body):
                 spans.append((sentence.start + match.start(), sentence.start + match.end()))
     return sorted(set(spans)), first_end
 
 
-_SEX_NOUN_LOW = lower_pattern(_SEX_NOUN)
-_CHILD_LOW = lower_pattern(_CHILD)
-_SERIES_ORDINAL_LOW = lower_pattern(_SERIES_ORDINAL)
-# The case-insensitive patterns run on lower-cased text where it is safe.
-_LOW: dict[re.Pattern[str], re.Pattern[str]] = {
-    pattern: lower_pattern(pattern)
+_SEX_NOUN_FOLDED = FoldedPattern(_SEX_NOUN)
+_CHILD_FOLDED = FoldedPattern(_CHILD)
+_SERIES_ORDINAL_FOLDED = FoldedPattern(_SERIES_ORDINAL)
+# The case-insensitive patterns that ``_search`` runs on folded text.
+_FOLDED: dict[re.Pattern[str], FoldedPattern] = {
+    pattern: FoldedPattern(pattern)
     for pattern in (
         _AGE_OLD,
         _AGE_OF,
@@ -1049,12 +1039,12 @@ _LOW: dict[re.Pattern[str], re.Pattern[str]] = {
 def _search(
     pattern: re.Pattern[str],
     text: str,
-    low: str | None,
+    low: str,
     pos: int = 0,
     endpos: int | None = None,
     *,
     anchored: bool = False,
 ) -> re.Match[str] | None:
-    return search_lowered(
-        pattern, _LOW[pattern], text, low, pos=pos, endpos=endpos, anchored=anchored
-    )
+    """``pattern.search(text, pos, endpos)`` (or ``.match``), run on ``low = fold(text)``."""
+    folded = _FOLDED[pattern]
+    return (folded.match if anchored else folded.search)(text, low, pos, endpos)

@@ -44,9 +44,10 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
+from caserecord.extraction._folded import fold
 from caserecord.extraction._mentions import ConditionMention, PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation, fold
+from caserecord.extraction._patterns import alternation
 from caserecord.extraction.demographics import _validated, extract_patient, first_patient_end
 from caserecord.extraction.eyes import find_eyes
 from caserecord.extraction.time import TimeMention, find_times
@@ -447,9 +448,6 @@ _TIME_WORDS = frozenset(
 )
 
 
-# What ``re.IGNORECASE`` matches to an ASCII letter beyond the letter's two cases:
-# a text is folded with these before it is searched for a pattern's words.
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _RUN = re.compile(r"[a-z0-9]+")
 # Every byte but an ASCII digit or small letter becomes a blank: the runs of a
 # folded text are then its blank-separated pieces (several times faster than
@@ -464,15 +462,6 @@ def _runs_of(folded: str) -> frozenset[str]:
     )
 
 
-def _folded(text: str) -> str:
-    """``text`` lower-cased so that a plain ``in`` finds what an IGNORECASE pattern would.
-
-    Same length as ``text`` (U+0130 is the one character ``lower`` makes two of,
-    and it is translated first).
-    """
-    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
-
-
 class _Gate:
     """The words an IGNORECASE pattern ``\\b(?:phrase|...)\\b`` needs.
 
@@ -483,7 +472,7 @@ class _Gate:
     """
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        runs = [tuple(_RUN.findall(_folded(p))) for p in phrases]
+        runs = [tuple(_RUN.findall(fold(p))) for p in phrases]
         self.always = any(not r for r in runs)
         self.single = frozenset(r[0] for r in runs if len(r) == 1)
         self.multi: dict[str, list[tuple[str, ...]]] = {}  # first run -> the others
@@ -516,9 +505,7 @@ class _Needles:
     """
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        found = {
-            tuple(sorted(set(_RUN.findall(_folded(p))), key=len, reverse=True)) for p in phrases
-        }
+        found = {tuple(sorted(set(_RUN.findall(fold(p))), key=len, reverse=True)) for p in phrases}
         self.always = () in found
         self.options = tuple(sorted(found))
         # The longest run of each phrase, tested first; one that holds another
@@ -627,7 +614,7 @@ class _Context:
 
     @_cached
     def folded(self) -> str:
-        return _folded(self.text)
+        return fold(self.text)
 
     @_cached
     def runs(self) -> frozenset[str]:
@@ -821,7 +808,7 @@ def extract_conditions(doc: Document) -> list[ConditionMention]:
         key = (sentence.text, diagnosis_header)
         if key in empty:
             continue
-        folded = contexts.folded[number] = _folded(sentence.text)
+        folded = contexts.folded[number] = fold(sentence.text)
         if not _may_mention(sentence.text, folded, diagnosis_header):
             empty.add(key)
             continue
@@ -969,7 +956,7 @@ def _may_hit(text: str) -> bool:
 def _may_mention(text: str, folded: str, diagnosis_header: bool) -> bool:
     """Whether :func:`_sentence_mentions` may find a mention in ``text`` (a cheap superset).
 
-    ``folded`` is ``_folded(text)``.
+    ``folded`` is ``fold(text)``.
     """
     if diagnosis_header and ":" in text:
         return True

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from caserecord.extraction._lowered import lowered, matches_at, occurrences
+from caserecord.extraction._folded import fold, matches_at, occurrences
 
 __all__ = ["EyeMention", "eye_near", "eye_sides", "find_eyes", "may_name_eye"]
 
@@ -25,7 +25,7 @@ _WORDS = re.compile(
     re.IGNORECASE,
 )
 # A _WORDS match starts at its side or "both" word, or at the preposition
-# before the side ("in the left"); these are the words, lower-cased.
+# before the side ("in the left"); these are the words, folded.
 _SIDES = ("right", "left")
 _BOTHS = ("both", "each", "either", "bilateral")
 _PREPOSITIONS = ("in", "of", "for", "on")
@@ -50,9 +50,7 @@ def find_eyes(text: str, offset: int = 0) -> list[EyeMention]:
             EyeMention(offset + m.start(), offset + m.end(), _ABBR_SIDE[m.group(1)])
             for m in matches_at(_ABBREVIATIONS, text, starts)
         ]
-    low = lowered(text)
-    matches = list(_WORDS.finditer(text)) if low is None else _word_matches(text, low)
-    for m in matches:
+    for m in _word_matches(text, fold(text)):
         side = m.group("side") or m.group("side2")
         found.append(
             EyeMention(offset + m.start(), offset + m.end(), side.lower() if side else "both")

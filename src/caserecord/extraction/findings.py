@@ -49,13 +49,11 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from caserecord._units import UNITS
-from caserecord.extraction import _lowered
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
-from caserecord.extraction._lowered import lower_pattern
+from caserecord.extraction._folded import FoldedPattern, fold
 from caserecord.extraction._mentions import FindingMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import fold
 from caserecord.extraction.acuity import extract_acuity
 from caserecord.extraction.eyes import find_eyes, may_name_eye
 
@@ -257,9 +255,8 @@ class FindingVocabulary:
     measure_cues: Mapping[str, _PhraseIndex]  # per-measure value words
     words: Mapping[str, frozenset[str]]  # single-word lists (body parts...)
     both_eye_triggers: frozenset[tuple[str, ...]]
-    eye_phrases: tuple[tuple[re.Pattern[str], str], ...]  # one pattern per side
-    # the same for lower-cased text (see _eye_phrase_finder), in the same order
-    eye_finders: tuple[tuple[re.Pattern[str], str], ...]
+    # one pattern per side, run on folded text (see _eye_phrase_finder)
+    eye_phrases: tuple[tuple[FoldedPattern, str], ...]
     units: Mapping[str, str]  # spelling (lower case) -> canonical symbol
     eye_words: frozenset[str]  # the first words of the eye phrases
 
@@ -351,7 +348,7 @@ def validate_vocabulary(data: object, *, source: str = _SOURCE) -> FindingVocabu
     if not isinstance(eye_raw, Mapping) or not eye_raw or set(eye_raw) - {"right", "left", "both"}:
         raise fail("'eye_phrases' must map right/left/both to phrases")
     eye_phrases = tuple(
-        (_eye_phrase_pattern(_phrases(ps, f"eye_phrases.{side}", fail)), side)
+        (_eye_phrase_finder(_phrases(ps, f"eye_phrases.{side}", fail)), side)
         for side, ps in eye_raw.items()
     )
     return FindingVocabulary(
@@ -363,10 +360,6 @@ def validate_vocabulary(data: object, *, source: str = _SOURCE) -> FindingVocabu
         words=words,
         both_eye_triggers=both,
         eye_phrases=eye_phrases,
-        eye_finders=tuple(
-            (_eye_phrase_finder(_phrases(ps, f"eye_phrases.{side}", fail)), side)
-            for side, ps in eye_raw.items()
-        ),
         units=units,
         eye_words=frozenset(
             p.split()[0]
@@ -388,8 +381,8 @@ def _eye_phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     )
 
 
-def _eye_phrase_finder(phrases: list[str]) -> re.Pattern[str]:
-    """``_eye_phrase_pattern`` for lower-cased text: the same matches (see ``_lowered``).
+def _eye_phrase_finder(phrases: list[str]) -> FoldedPattern:
+    """``_eye_phrase_pattern`` run on folded text: the same matches (see ``_folded``).
 
     A pattern opening with ``\\b`` is tried at every position of the text; one
     opening with a letter lets the engine skip to where that letter is.  So each
@@ -398,20 +391,23 @@ def _eye_phrase_finder(phrases: list[str]) -> re.Pattern[str]:
     The phrases keep their order (longest first) among those of the same letter,
     and phrases of other letters cannot match where that letter is.
     """
+    pattern = _eye_phrase_pattern(phrases)
     ordered = sorted(phrases, key=len, reverse=True)
     if not all("a" <= p[0] <= "z" for p in ordered):
-        return lower_pattern(_eye_phrase_pattern(phrases))
+        return FoldedPattern(pattern)
     rests: dict[str, list[str]] = {}
     for p in ordered:
         rests.setdefault(p[0], []).append(re.escape(p[1:]).replace(r"\ ", r"\s{1,3}"))
-    return re.compile(
+    letter_first = re.compile(
         "(?:"
         + "|".join(
             first + r"(?<!\w" + first + ")(?:" + "|".join(rest) + ")"
             for first, rest in rests.items()
         )
-        + r")\b"
+        + r")\b",
+        re.IGNORECASE,
     )
+    return FoldedPattern(pattern, candidates=letter_first)
 
 
 def _phrases(value: object, where: str, fail: Callable[[str], RuntimeError]) -> list[str]:
@@ -680,8 +676,7 @@ _QUANTITY = re.compile(
     r"\s?(?P<unit>" + _UNIT_PATTERN + r")",
     re.IGNORECASE,
 )
-# (case-sensitive, for lower-cased text: see _lowered)
-_QUANTITY_LOWER = lower_pattern(_QUANTITY)
+_QUANTITY_FOLDED = FoldedPattern(_QUANTITY)
 _FRACTION = re.compile(r"(?<![\w./])(\d{1,2})\s?/\s?(\d{1,2})(?![\w/])")
 # "level was 5", "grade 4", "from grade 2 to grade 4"; or right after the name: "GMFCS IV".
 _LEVEL = re.compile(
@@ -1019,13 +1014,11 @@ class _Extractor:
         text = self.doc.text
         # (all the sides named, where eye_sides stops at two: the answer is the same)
         sides = {e.laterality for e in find_eyes(text)}
-        low = _lowered.lowered(text)
-        for (pattern, side), (finder, _) in zip(
-            self.vocab.eye_phrases, self.vocab.eye_finders, strict=True
-        ):
+        low = fold(text)
+        for finder, side in self.vocab.eye_phrases:
             if "both" in sides or {"right", "left"} <= sides:
                 break  # the answer is known: more sides change nothing
-            if side not in sides and (pattern.search(text) if low is None else finder.search(low)):
+            if side not in sides and finder.search(text, low):
                 sides.add(side)
         if "both" in sides or {"right", "left"} <= sides:
             return "both"
@@ -1445,7 +1438,7 @@ class _Extractor:
     def _value_between(self, start: int, end: int) -> bool:
         segment = self.doc.text[start:end]
         return bool(
-            _lowered.search_lowered(_QUANTITY, _QUANTITY_LOWER, segment, _lowered.lowered(segment))
+            _QUANTITY_FOLDED.search(segment, fold(segment))
             or _FRACTION.search(segment)
             or "(+" in segment
         )
@@ -1679,9 +1672,7 @@ class _Extractor:
             else []
         )
         out = []
-        for m in _lowered.finditer_lowered(
-            _QUANTITY, _QUANTITY_LOWER, clause.text, _lowered.lowered(clause.text)
-        ):
+        for m in _QUANTITY_FOLDED.finditer(clause.text, fold(clause.text)):
             if any(s <= m.start() < e for s, e in masked):
                 continue  # "(normal, 0.07 ng/mL)": a reference value
             unit_text = m.group("unit")
@@ -2208,13 +2199,10 @@ class _Extractor:
         found: list[tuple[int, int, str]] = []
         if may_name_eye(text, self.vocab.eye_words):
             found = [(e.start, e.end, e.laterality) for e in find_eyes(text, start)]
-            low = _lowered.lowered(text)
-            for (pattern, side), (finder, _) in zip(
-                self.vocab.eye_phrases, self.vocab.eye_finders, strict=True
-            ):
+            low = fold(text)
+            for finder, side in self.vocab.eye_phrases:
                 found += [
-                    (start + m.start(), start + m.end(), side)
-                    for m in (pattern.finditer(text) if low is None else finder.finditer(low))
+                    (start + m.start(), start + m.end(), side) for m in finder.finditer(text, low)
                 ]
             found.sort()
         clause.eyes[start, end] = found

@@ -33,9 +33,9 @@ from pydantic import ValidationError
 from caserecord.errors import TimelineError
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
-from caserecord.extraction._lowered import finditer_lowered, lower_pattern, lowered
+from caserecord.extraction._folded import FoldedPattern, fast_pattern, fold, folded_text
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation, fold
+from caserecord.extraction._patterns import alternation
 from caserecord.timeline import CaseTime, PartialDate, Phase, Qualifier, TimeUnit
 
 __all__ = ["TimeContext", "TimeMention", "find_times"]
@@ -324,7 +324,6 @@ def _qualifier(*words: str | None) -> Qualifier | None:
 
 # Cheap gates: most sentences name no time unit and no year, and then the
 # large unit and date patterns cannot match; skipping them is most of the speed.
-_HAS_UNIT = re.compile(r"\b(?:" + _alternation(list(_UNIT_WORD)) + r")s?\b", _FLAGS)
 _HAS_DATE = re.compile(r"\b(?:18|19|20)\d\d\b")
 _HAS_AFTER = re.compile(r"\bafter\b|\bsame\s+day\b", _FLAGS)
 _GATES: dict[str, re.Pattern[str]] = {
@@ -356,8 +355,9 @@ _COMMON_WORDS = frozenset(
 
 
 def _unit_probe() -> re.Pattern[str]:
-    # ``_HAS_UNIT`` on lower-cased text, written so the regex engine can skip to
-    # the first letters of the unit words instead of trying every position.
+    # A unit word as a whole word (plural or not) in folded text, written so the
+    # regex engine can skip to the first letters of the unit words instead of
+    # trying every position.
     by_letter: dict[str, list[str]] = {}
     for word in _UNIT_WORD:
         by_letter.setdefault(word[0].lower(), []).append(word.lower()[1:])
@@ -374,7 +374,7 @@ def _unit_probe() -> re.Pattern[str]:
 _HAS_UNIT_LOWER = _unit_probe()
 _DAY_UNITS = ("day", "week", "month", "year")
 # rule -> groups of words: the rule cannot match unless, for every group, the
-# lower-cased text contains one of its words (a superset test: no false "no").
+# folded text contains one of its words (a superset test: no false "no").
 _WORD_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "history": (("history", "duration"),),
     "postop_day": (("post",), ("day",)),
@@ -437,15 +437,14 @@ def _site(rule: str, pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         re.escape(letter) + "(?:" + "|".join(sorted(rests, key=len, reverse=True)) + ")"
         for letter, rests in sorted(by_letter.items())
     )
-    return lower_pattern(re.compile("(?:" + units + ")" + tail, pattern.flags))
+    return fast_pattern(re.compile("(?:" + units + ")" + tail, pattern.flags))
 
 
 _RULES = [
     (
         rule,
         relation,
-        pattern,
-        lower_pattern(pattern),
+        FoldedPattern(pattern),
         _WORD_GATES[rule],
         _site(rule, pattern),
         _GATES.get(rule),
@@ -465,19 +464,13 @@ _CACHE_SIZE = 2048
 @lru_cache(maxsize=_CACHE_SIZE)
 def _find_times(text: str, offset: int) -> tuple[TimeMention, ...]:
     # Cached: several extractors ask about the same sentence (mentions are frozen).
-    low = lowered(text)
+    low = fold(text)
     # The rules in their order (earlier ones claim their span first), in three
     # runs: those needing a time unit, "after"/"same day", and a year.
-    if low is None:
-        unit = _HAS_UNIT.search(text) is not None
-        after = date = True
-    else:
-        unit = _HAS_UNIT_LOWER.search(low) is not None
-        after = "after" in low or "same" in low
-        date = "18" in low or "19" in low or "20" in low
-    after = after and _HAS_AFTER.search(text) is not None
-    date = date and _HAS_DATE.search(text) is not None
-    cues = low is None or _CUE_KEYS.search(low) is not None
+    unit = _HAS_UNIT_LOWER.search(low) is not None
+    after = ("after" in low or "same" in low) and _HAS_AFTER.search(text) is not None
+    date = ("18" in low or "19" in low or "20" in low) and _HAS_DATE.search(text) is not None
+    cues = _CUE_KEYS.search(low) is not None
     if not (unit or after or date or cues):
         return ()
     # One flag per character: checking a span costs its length, so a sentence
@@ -487,12 +480,10 @@ def _find_times(text: str, offset: int) -> tuple[TimeMention, ...]:
     for rules, wanted in ((_UNIT_RULES, unit), (_AFTER_RULES, after), (_DATE_RULES, date)):
         if not wanted:
             continue
-        for rule, relation, pattern, fast, words, site in rules:
-            if low is not None and (
-                not _contains(low, words) or (site is not None and site.search(low) is None)
-            ):
+        for rule, relation, pattern, words, site in rules:
+            if not _contains(low, words) or (site is not None and site.search(low) is None):
                 continue
-            for match in finditer_lowered(pattern, fast, text, low):
+            for match in pattern.finditer(text, low):
                 start, end = match.span()
                 if any(taken[start:end]):
                     continue
@@ -501,10 +492,10 @@ def _find_times(text: str, offset: int) -> tuple[TimeMention, ...]:
                     taken[start:end] = b"\x01" * (end - start)
                     found.append(mention)
     if cues:
-        for name, pattern, fast, phase, relation in _CUES:
-            if low is not None and not _contains(low, (_CUE_GATES[name],)):
+        for name, pattern, phase, relation in _CUES:
+            if not _contains(low, (_CUE_GATES[name],)):
                 continue
-            for match in finditer_lowered(pattern, fast, text, low):
+            for match in pattern.finditer(text, low):
                 start, end = match.span()
                 if not any(taken[start:end]):
                     taken[start:end] = b"\x01" * (end - start)
@@ -519,8 +510,7 @@ def _find_times(text: str, offset: int) -> tuple[TimeMention, ...]:
 _Rule = tuple[
     str,
     Relation,
-    re.Pattern[str],
-    re.Pattern[str],
+    FoldedPattern,
     tuple[tuple[str, ...], ...],
     re.Pattern[str] | None,
 ]
@@ -529,11 +519,11 @@ _Rule = tuple[
 def _run(gate: re.Pattern[str] | None) -> list[_Rule]:
     """The rules that ``gate`` (None: the time-unit test) lets through, in order."""
     rules = [
-        (rule, relation, pattern, fast, words, site)
-        for rule, relation, pattern, fast, words, site, rule_gate in _RULES
+        (rule, relation, pattern, words, site)
+        for rule, relation, pattern, words, site, rule_gate in _RULES
         if rule_gate is gate
     ]
-    positions = [i for i, r in enumerate(_RULES) if r[6] is gate]
+    positions = [i for i, r in enumerate(_RULES) if r[5] is gate]
     if positions != list(range(positions[0], positions[-1] + 1)):  # pragma: no cover
         raise RuntimeError("time rules sharing a gate must stand together")
     return rules
@@ -547,11 +537,11 @@ if [r[0] for r in _UNIT_RULES + _AFTER_RULES + _DATE_RULES] != [r[0] for r in _R
 _CUE_KEYS = re.compile("|".join(sorted({re.escape(k) for ks in _CUE_GATES.values() for k in ks})))
 
 
-_CUES: tuple[tuple[str, re.Pattern[str], re.Pattern[str], Phase | None, Relation], ...] = (
-    ("discharge", _DISCHARGE, lower_pattern(_DISCHARGE), Phase.DISCHARGE, "phase"),
-    ("followup", _FOLLOWUP, lower_pattern(_FOLLOWUP), Phase.FOLLOW_UP, "phase"),
-    ("baseline", _BASELINE, lower_pattern(_BASELINE), Phase.BASELINE, "phase"),
-    ("now", _NOW, lower_pattern(_NOW), None, "now"),
+_CUES: tuple[tuple[str, FoldedPattern, Phase | None, Relation], ...] = (
+    ("discharge", FoldedPattern(_DISCHARGE), Phase.DISCHARGE, "phase"),
+    ("followup", FoldedPattern(_FOLLOWUP), Phase.FOLLOW_UP, "phase"),
+    ("baseline", FoldedPattern(_BASELINE), Phase.BASELINE, "phase"),
+    ("now", FoldedPattern(_NOW), None, "now"),
 )
 
 
@@ -878,9 +868,9 @@ _MANY_SENTENCES = _CACHE_SIZE
 def _sentence_times(doc: Document) -> list[tuple[TimeMention, ...] | None]:
     """For every sentence of ``doc``: no time mentions (``()``), or None for "not read yet"."""
     sentences = doc.sentences
-    low = lowered(doc.text) if len(sentences) >= _MANY_SENTENCES else None
-    if low is None:
+    if len(sentences) < _MANY_SENTENCES:
         return [None] * len(sentences)
+    low = doc.memo(folded_text)
     starts = [s.start for s in sentences]
     wanted: set[int] = set()
     # Every expression holds a unit word, a year, "after"/"same" or a cue word;

@@ -35,6 +35,13 @@ from typing import Any, overload
 from caserecord.errors import TimelineError
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
+from caserecord.extraction._folded import (
+    FoldedPattern,
+    fold,
+    folded_sentences,
+    folded_text,
+    max_width,
+)
 from caserecord.extraction._mentions import (
     InterventionMention,
     PriorTreatmentMention,
@@ -42,22 +49,17 @@ from caserecord.extraction._mentions import (
     TreatmentMentions,
 )
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
-from caserecord.extraction._patterns import alternation, fold
+from caserecord.extraction._patterns import alternation, phrase_tree
 from caserecord.extraction.time import TimeMention, find_times
 from caserecord.extraction.treatment_gate import (
-    FoldedPattern,
     Needles,
     cased_needles,
     first_words,
     flexible_needles,
-    folded_sentences,
-    folded_text,
     has,
     hit,
     hits,
-    max_width,
     needles,
-    phrase_tree,
     word_gates,
     words,
 )
@@ -823,7 +825,7 @@ def _treatment_key(key: str | None) -> bool:
     return known
 
 
-# Hot case-insensitive rules, run case-sensitively on the folded sentence (treatment_gate).
+# Hot case-insensitive rules, run case-sensitively on the folded sentence (_folded).
 _ADMIN_FOLDED = FoldedPattern(_ADMIN)
 _ADMIN_FIRSTS = first_words(_V.administration_verbs)  # _ADMIN matches from \b, whole
 _REHAB_FOLDED = FoldedPattern(
