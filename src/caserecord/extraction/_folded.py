@@ -38,7 +38,7 @@ Why the fast pattern finds what the pattern finds:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from caserecord.extraction._document import Document
@@ -251,17 +251,23 @@ class FoldedPattern:
         end = len(text) if endpos is None else endpos
         if self.fast is None:
             return self.pattern.search(text, pos, end)
+        return next(self._matches(text, folded, pos, end), None)
+
+    def _matches(self, text: str, folded: str, pos: int, end: int) -> Iterator[re.Match[str]]:
+        """The pattern's matches at the places its fast pattern finds, leftmost first;
+        after a match the search goes on from its end, after a miss one place on."""
+        assert self.fast is not None
+        fast, match = self.fast, self.pattern.match
         at, seek = pos, True
         while (at := self._start(text, folded, at, end, seek)) >= 0:
             seek = False
-            found = self.fast.search(folded, at, end)
+            found = fast.search(folded, at, end)
             if found is None:
-                break
-            real = self.pattern.match(text, found.start(), end)
+                return
+            real = match(text, found.start(), end)
             if real is not None:
-                return real
-            at = found.start() + 1
-        return None
+                yield real
+            at = found.start() + 1 if real is None else max(real.end(), found.start() + 1)
 
     def match(
         self, text: str, folded: str, pos: int = 0, endpos: int | None = None
@@ -313,21 +319,11 @@ class FoldedPattern:
         if self.exact:
             return self._exact_finditer(text, folded, pos, end)
         matches: list[re.Match[str]] = []
-        at, seek = pos, True
-        while (at := self._start(text, folded, at, end, seek)) >= 0:
-            seek = False
-            found = self.fast.search(folded, at, end)
-            if found is None:
-                break
-            real = self.pattern.match(text, found.start(), end)
-            if real is None:
-                at = found.start() + 1
-                continue
+        for real in self._matches(text, folded, pos, end):
             if real.end() == real.start():
                 # An empty match: finditer's rules for what may follow it are subtle.
                 return list(self.pattern.finditer(text, pos, end))
             matches.append(real)
-            at = real.end()
         return matches
 
     def _exact_finditer(self, text: str, folded: str, pos: int, end: int) -> list[re.Match[str]]:
