@@ -287,7 +287,7 @@ SOFT: list[tuple[str, list[tuple[str, str | None]]]] = [
     ),
     (
         TREATED + "The procedure went smoothly except for a transient headache.",
-        [("transient headache", None)],
+        [("transient headache", "mild")],  # a transient harm is a mild one
     ),
     (
         TREATED + "Within one week she noticed a curtain over her vision.",

@@ -3,9 +3,14 @@
 Adverse events are side effects told after the intervention ("experienced
 only mild swelling and discomfort at the injection site"), complications
 listed against it ("visual loss after the injection was associated with
-ocular hypertension, vitreous hemorrhage, ...") and findings that
-"developed after" it, each with a CTCAE severity word when the story
-gives one (mild, moderate, severe, life-threatening; CTCAE v5.0, 2017).
+ocular hypertension, vitreous hemorrhage, ...", "complicated by ...",
+"Side effects: ...") and harms that are the subject of an onset verb
+("proliferative vitreoretinopathy developed") or, in a sentence told after
+the treatment, of a finding verb ("a cataract was observed at one month"),
+each with a CTCAE severity word when the story gives one (mild, moderate,
+severe, life-threatening; CTCAE v5.0, 2017; "transient" is mild, a "high"
+fever severe).  A harm in a clause that makes it a risk ("may", "possible",
+"if") is not an event.
 
 Denied findings are read NegEx-style (Chapman et al., J Biomed Inform
 2001;34:301-310): a trigger ("no", "without", "denied", "negative for")
@@ -83,6 +88,11 @@ _ADVERSE_KEYS = (
     "baseline_cues",
     "improvement_words",
     "trim_words",
+    "onset_verbs",
+    "finding_verbs",
+    "hypothetical_cues",
+    "nothing_words",
+    "fever_words",
 )
 _SEVERITIES = ("mild", "moderate", "severe", "life_threatening")
 
@@ -94,6 +104,7 @@ class AdverseVocabulary:
     negation: dict[str, tuple[str, ...]]
     adverse: dict[str, tuple[str, ...]]
     severity: dict[str, str]  # word -> severity
+    fever_grades: dict[str, str]  # "high" (fever) -> severity
 
 
 def validate_adverse_vocabulary(data: object, *, source: str = _SOURCE) -> AdverseVocabulary:
@@ -127,10 +138,19 @@ def validate_adverse_vocabulary(data: object, *, source: str = _SOURCE) -> Adver
         for level in _SEVERITIES
         for word in words(severity[level], f"adverse.severity.{level}")
     }
+    grades = adverse.get("fever_grades")
+    if not isinstance(grades, Mapping) or not set(grades) <= set(_SEVERITIES):
+        raise fail(f"adverse.fever_grades must be an object with keys among {list(_SEVERITIES)}")
+    fever_grades = {
+        word.lower(): level
+        for level, listed in grades.items()
+        for word in words(listed, f"adverse.fever_grades.{level}")
+    }
     return AdverseVocabulary(
         negation={k: words(negation.get(k), f"negation.{k}") for k in _NEGATION_KEYS},
         adverse={k: words(adverse.get(k), f"adverse.{k}") for k in _ADVERSE_KEYS},
         severity=severity_words,
+        fever_grades=fever_grades,
     )
 
 
@@ -274,9 +294,9 @@ _LIST_CUE = re.compile(
     + _phrases(_A["list_cues"])
     + r"|(?:the\s{1,3}only\s{1,3})?(?:"
     + _phrases(_A["list_subjects"])
-    + r")\s{1,3}(?:"
+    + r")(?:\s{1,3}(?:"
     + _phrases(_A["list_subject_verbs"])
-    + r"))(?![\w-])",
+    + r")|\s{0,2}:))(?![\w-])",  # "Side effects: a low fever ..." lists them too
     _FLAGS,
 )
 _AFTER = re.compile(
@@ -302,7 +322,34 @@ _LOSS = re.compile(
     _FLAGS,
 )
 # "felt nauseous and vomited": a second verb after "and" is a second event.
-_SECOND_VERB = re.compile(r"\s{1,3}and\s{1,3}(?=[a-z]{3,20}ed\b)", _FLAGS)
+_SECOND_VERB = re.compile(
+    r"\s{1,3}and\s{1,3}(?=(?:[a-z]{3,20}ed|felt|got|had|became|began)\b)", _FLAGS
+)
+# "nausea, vomiting and a headache": the last comma-less item of a list, after "and"/"or".
+_LAST_CONJUNCTION = re.compile(r"\s{1,3}(?:and|or)\s{1,3}(?=\S)", _FLAGS)
+# "dizziness and a headache" are two events; "swelling and discomfort at the injection
+# site" one: a phrase after "and" that carries its own place or object shares the first's.
+_OWN_LEAD = re.compile(
+    r"^(?:a|an|some|occasional|" + _phrases(VOCABULARY.severity) + r")\s", _FLAGS
+)
+_SHARED_TAIL = re.compile(
+    r"\s(?:of|at|in|on|around|near|over|under|behind|to|from|with)\s", _FLAGS
+)
+_SUBJECT_VERB = _words([*_A["onset_verbs"], *_A["finding_verbs"]])
+_ONSET_VERBS = frozenset(" ".join(v.lower().split()) for v in _A["onset_verbs"])
+_FOLLOWED_AFTER = re.compile(r"\s{1,3}(?:(?:soon|shortly)\s{1,3})?(?:after|following)\b", _FLAGS)
+_HYPOTHETICAL = _words(_A["hypothetical_cues"])
+_DENIAL_WORD = _words(["no", "not", "never", "nor", "without", "none", "neither"])
+_NOTHING = re.compile(r"^(?:" + _phrases(_A["nothing_words"]) + r")(?![\w-])", _FLAGS)
+# "a high fever", "low-grade temperatures": the grade of a fever is its severity.
+_FEVER_GRADE = re.compile(
+    r"(?<![\w-])(?P<grade>"
+    + _phrases(VOCABULARY.fever_grades)
+    + r")(?:[\s-]{1,2}grade)?\s{1,3}(?:"
+    + _phrases(_A["fever_words"])
+    + r")(?![\w-])",
+    _FLAGS,
+)
 _BASELINE = _words(_A["baseline_cues"])
 _TREATMENT = _words(_A["treatment_words"])
 _IMPROVEMENT = _words(_A["improvement_words"])
@@ -314,14 +361,28 @@ _AE_COMMA = (  # after the comma
 )
 _AE_WORDS = (  # after the blank
     r"(?:but|without|which|who|whom|after|following|during|"
-    r"since|before|until|when|while|whereas|because|so|then|therefore|that|lasting|for\s{1,3}"
-    r"(?:about\s{1,3})?\d|(?:on|in|at|within|during|over)\s{1,3}(?:the\s{1,3})?(?:day|days|night|"
+    r"since|before|until|when|while|whereas|because|so|then|therefore|that|lasting|requiring|"
+    r"needing|necessitating|treated|managed|resolved|resolving|was|were|for\s{1,3}"
+    r"(?:(?:about|around|nearly|almost|over|up\s{1,3}to)\s{1,3})?(?:a|an|the|some|several|"
+    + NUMBER_WORD_PATTERN
+    + r")|(?:on|in|at|within|during|over)\s{1,3}(?:the\s{1,3})?(?:day|days|night|same|"
     r"first|second|third|next|following|evening|morning|week|weeks|hours?|time)|and\s{1,3}"
     r"(?:he|she|they|was|were|had|then|resolved|disappeared|subsided)|(?:the|that)\s{1,3}"
-    r"(?:evening|night|morning|afternoon|next|following|same)|once|twice|otherwise)(?![\w-])"
+    r"(?:evening|night|morning|afternoon|next|following|same|day|week)|once|twice|otherwise)"
+    r"(?![\w-])"
 )
+# "a fever of 39.5 C", "pressure up to 35 mmHg": a measured value is no part of the event.
+_AE_VALUE = r"(?:of|to|up\s{1,3}to|reaching)\s{1,3}\d"
 _AE_END = re.compile(
-    _TIME_AHEAD + "|" + _AE_PUNCTUATION + r"|\s-{1,2}\s|," + _AE_COMMA + r"|\s" + _AE_WORDS,
+    _TIME_AHEAD
+    + "|"
+    + _AE_PUNCTUATION
+    + r"|\s-{1,2}\s|,"
+    + _AE_COMMA
+    + r"|\s"
+    + _AE_WORDS
+    + r"|\s"
+    + _AE_VALUE,
     _FLAGS,
 )
 # As _SCOPE_END_CANDIDATES for _SCOPE_END.
@@ -334,6 +395,8 @@ _AE_END_CANDIDATES = re.compile(
     + _TIME_AHEAD.removeprefix(r"\s")
     + r"|-{1,2}\s|"
     + _AE_WORDS
+    + r"|"
+    + _AE_VALUE
     + r"))",
     _FLAGS,
 )
@@ -358,6 +421,7 @@ _WEAK_VERB_GATE = words(_A["weak_verbs"])
 _TOLERANCE_GATE = words(_A["tolerance_cues"])
 _EVENT_VERB_GATE = words(_A["event_verbs"])
 _LIST_CUE_GATE = words(_A["list_cues"], _A["list_subjects"])
+_SUBJECT_VERB_GATE = words(_A["onset_verbs"], _A["finding_verbs"])
 _GATES = (
     _TRIGGER_GATE,
     _NOT_GATE,
@@ -372,6 +436,7 @@ _GATES = (
     _TOLERANCE_GATE,
     _EVENT_VERB_GATE,
     _LIST_CUE_GATE,
+    _SUBJECT_VERB_GATE,
 )
 _ALL_WORDS = (
     None if any(g is None for g in _GATES) else frozenset().union(*(g or () for g in _GATES))
@@ -386,6 +451,7 @@ _TELLING_WORDS = union(
     _TOLERANCE_GATE,
     _EVENT_VERB_GATE,
     _LIST_CUE_GATE,
+    _SUBJECT_VERB_GATE,
 )
 _POST_DID_NOT_GATE = words(_N["post_did_not"])
 _POST_HAS_NOT_GATE = words(_N["post_has_not"])
@@ -427,6 +493,8 @@ _EVENT_VERB_FOLDED = FoldedPattern(_EVENT_VERB)
 _EVENT_VERB_FIRSTS = first_words(_A["event_verbs"])
 _LIST_CUE_FOLDED = FoldedPattern(_LIST_CUE)
 _LIST_CUE_FIRSTS = first_words(_A["list_cues"], ["the"], _A["list_subjects"])
+_SUBJECT_VERB_FOLDED = FoldedPattern(_SUBJECT_VERB)
+_SUBJECT_VERB_FIRSTS = first_words(_A["onset_verbs"], _A["finding_verbs"])
 
 
 def _whole_words(
@@ -592,6 +660,8 @@ def _list_items(scope: str, offset: int) -> list[tuple[str, Span]]:
     pieces.append((scope[cursor:], cursor))
     items: list[tuple[str, Span]] = []
     is_list = len(pieces) > 1 and any(_LIST_ITEM_LEAD.match(p.strip()) for p, _ in pieces[1:])
+    if len(pieces) > 1 and not is_list:
+        is_list = _split_last_item(pieces)
     for number, (piece, start) in enumerate(pieces):
         stripped = piece.strip()
         if number > 0 and (not is_list or _SUBJECT.match(stripped) or len(stripped.split()) > 8):
@@ -607,6 +677,23 @@ def _list_items(scope: str, offset: int) -> list[tuple[str, Span]]:
         if final:
             break
     return items
+
+
+def _split_last_item(pieces: list[tuple[str, int]]) -> bool:
+    """'fever, headache and a rash': a list of short items whose last one follows "and"
+    without a comma; the last piece is split there (in place).  Whether it was a list."""
+    if any(len(piece.split()) > _SHORT_ITEM for piece, _ in pieces):
+        return False
+    last, start = pieces[-1]
+    conjunction = _LAST_CONJUNCTION.search(last)
+    if conjunction is None:
+        return False
+    cut = conjunction.start()
+    pieces[-1:] = [(last[:cut], start), (last[cut:], start + cut)]  # "... and a rash" ends it
+    return True
+
+
+_SHORT_ITEM = 5  # words of a list item; longer pieces are clauses, not a list
 
 
 def _split_inner(item: str, offset: int) -> list[tuple[str, Span]]:
@@ -819,26 +906,23 @@ def _told_events(
         if not hit(present, gate):
             continue
         for verb in _whole_words(pattern, firsts, text, folded, present):
+            if _hypothetical(text, verb.start()):
+                continue  # "patients may experience ...", "if she develops a fever"
             start = _skip_trim(text, verb.end())
-            end_match = _AE_END_FOLDED.search(
-                text, folded, start, min(len(text), start + _MAX_SCOPE)
-            )
-            end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
+            end = _event_end(text, folded, start, _MAX_SCOPE)
             lead = text[verb.end() : start]
             for listed, listed_span in _list_items(text[start:end], start):
-                for item, (s, e) in _second_verbs(listed, listed_span[0]):
+                for item, (s, _) in _second_verbs(listed, listed_span[0]):
                     if not _EVENT_FOLDED.search(item, fold(item)) or _IMPROVEMENT.search(item):
                         continue
-                    severity = _severity(item) or _severity(lead)
-                    found.append((item, (s, e), severity, weak))
+                    for part, part_span in _conjoined(item, s):
+                        severity = _severity(part) or _severity(lead)
+                        found.append((part, part_span, severity, weak))
     # "tolerated it well apart from insomnia", "went smoothly except for a transient headache"
     if hit(present, _TOLERANCE_GATE) and _TOLERANCE.search(text):
         for cue in _EXCEPTION.finditer(text):
             start = _skip_trim(text, cue.end())
-            end_match = _AE_END_FOLDED.search(
-                text, folded, start, min(len(text), start + _MAX_SCOPE)
-            )
-            end = end_match.start() if end_match else min(len(text), start + _MAX_SCOPE)
+            end = _event_end(text, folded, start, _MAX_SCOPE)
             item = text[start:end].split(",", 1)[0].rstrip()  # "Apart from X, she had no ..."
             if 0 < len(item.split()) <= 8 and not _IMPROVEMENT.search(item):
                 found.append((item, (start, start + len(item)), _severity(item), False))
@@ -851,6 +935,8 @@ def _told_events(
         subject = _noun_before(text, verb.start(), limit=6)
         if subject and _EVENT.search(subject[0]) and not _IMPROVEMENT.search(subject[0]):
             found.append((subject[0], (subject[1], subject[2]), _severity(subject[0]), False))
+    if hit(present, _SUBJECT_VERB_GATE):
+        found.extend(_subject_events(text, folded, present))
     # "... was associated with ocular hypertension, vitreous hemorrhage, or lens dislocation"
     for cue in (
         _whole_words(_LIST_CUE_FOLDED, _LIST_CUE_FIRSTS, text, folded, present)
@@ -858,22 +944,90 @@ def _told_events(
         else ()
     ):
         head = text[max(0, cue.start() - _MAX_SCOPE) : cue.start()]
-        # "Side effects included ..." lists side effects whatever they are called; "the
-        # injection was complicated by ..." lists them when they read as harms.
-        named = bool(re.search(r"side[\s-]effects?|adverse|complications?", cue.group(), _FLAGS))
+        # "Side effects included ..." lists side effects whatever they are called; so does
+        # "complicated by"; "the injection was followed by ..." lists them when they read
+        # as harms.
+        named = bool(re.search(r"side[\s-]effects?|adverse|complicat", cue.group(), _FLAGS))
         if not (named or _EVENT.search(head) or _AFTER.search(head) or _TREATMENT.search(head)):
             continue
         if re.search(r"\b(?:no|without|not|nor|none)\s{1,3}(?:\w+\s{1,3})?$", head, _FLAGS):
             continue  # "no side effects were ..." is a denial, read by the negation rules
+        if _hypothetical(text, cue.start()):
+            continue  # "possible side effects include ..."
         start = _skip_trim(text, cue.end())
-        end_match = _AE_END_FOLDED.search(
-            text, folded, start, min(len(text), start + 2 * _MAX_SCOPE)
-        )
-        end = end_match.start() if end_match else min(len(text), start + 2 * _MAX_SCOPE)
-        for item, span in _list_items(text[start:end], start):
-            if not _IMPROVEMENT.search(item) and (named or _EVENT.search(item)):
-                found.append((item, span, _severity(item), False))
+        end = _event_end(text, folded, start, 2 * _MAX_SCOPE)
+        for listed, span in _list_items(text[start:end], start):
+            if _IMPROVEMENT.search(listed) or _NOTHING.match(listed):
+                continue
+            if not (named or _EVENT.search(listed)):
+                continue
+            for item, item_span in _conjoined(listed, span[0]):
+                found.append((item, item_span, _severity(item), False))
     return found
+
+
+def _subject_events(
+    text: str, folded: str, present: frozenset[str]
+) -> list[tuple[str, Span, str | None, bool]]:
+    """'Proliferative vitreoretinopathy developed', 'a cataract was observed at one month'.
+
+    The harm is the subject.  A verb of onset tells it began (no cue needed, as with
+    "she developed ..."); a verb of finding ("was noted") only tells it was there, so the
+    sentence must also say it came after the treatment.
+    """
+    found: list[tuple[str, Span, str | None, bool]] = []
+    for verb in _whole_words(_SUBJECT_VERB_FOLDED, _SUBJECT_VERB_FIRSTS, text, folded, present):
+        subject = _noun_before(text, verb.start(), limit=6)
+        if not subject or not _EVENT.search(subject[0]) or _IMPROVEMENT.search(subject[0]):
+            continue
+        if _hypothetical(text, subject[1]) or _clause_has(_DENIAL_WORD, text, verb.start()):
+            continue  # "no ... such as retinal detachment occurred": denied, not told
+        onset = " ".join(verb.group().lower().split()) in _ONSET_VERBS
+        followed = _FOLLOWED_AFTER.match(text, verb.end()) is not None
+        for part, span in _conjoined(subject[0], subject[1]):
+            found.append((part, span, _severity(part), not (onset or followed)))
+    return found
+
+
+def _event_end(text: str, folded: str, start: int, scope: int) -> int:
+    """Where the event told from ``start`` ends (see _AE_END), at most ``scope`` on."""
+    limit = min(len(text), start + scope)
+    end_match = _AE_END_FOLDED.search(text, folded, start, limit)
+    return end_match.start() if end_match else limit
+
+
+def _hypothetical(text: str, position: int) -> bool:
+    """Whether the clause before ``position`` makes what follows a risk, not an event:
+    "patients may experience", "she was warned that she could", "if she develops"."""
+    return _clause_has(_HYPOTHETICAL, text, position)
+
+
+def _clause_has(pattern: re.Pattern[str], text: str, position: int) -> bool:
+    """Whether ``pattern`` occurs in the clause of ``text`` that ends at ``position``."""
+    low = max(0, position - _CLAUSE_WINDOW)
+    clause = max(low, *(text.rfind(mark, low, position) for mark in ",;:"))
+    return pattern.search(text, clause, position) is not None
+
+
+_CLAUSE_WINDOW = 100
+
+
+def _conjoined(item: str, offset: int) -> list[tuple[str, Span]]:
+    """'dizziness and a headache' -> two events; 'swelling and discomfort at the injection
+    site' or 'redness and itching around the eye' stay one (the place is shared)."""
+    whole = [(item, (offset, offset + len(item)))]
+    match = _LAST_CONJUNCTION.search(item)
+    if match is None or _LAST_CONJUNCTION.search(item, match.end()) is not None:
+        return whole  # one "and" only: longer chains are read as lists, not here
+    first, second = item[: match.start()], item[match.end() :]
+    if not (_EVENT.search(first) and _EVENT.search(second)):
+        return whole  # "a drop in vision": one harm told in two words
+    if not _OWN_LEAD.match(second) and _SHARED_TAIL.search(" " + second):
+        return whole
+    return [
+        (first, (offset, offset + len(first))),
+        (second, (offset + match.end(), offset + len(item))),
+    ]
 
 
 def _second_verbs(item: str, offset: int) -> list[tuple[str, Span]]:
@@ -901,11 +1055,16 @@ def _skip_trim(text: str, position: int) -> int:
 def _severity(text: str) -> str | None:
     match = _SEVERITY.search(text)
     if match is None:
-        return None
+        grade = _FEVER_GRADE.search(text)  # "a high fever": graded by its height
+        return None if grade is None else _fever_grade(grade.group("grade"))
     return VOCABULARY.severity.get(
         " ".join(match.group().lower().split()).replace(" ", "-"),
         VOCABULARY.severity.get(match.group().lower()),
     )
+
+
+def _fever_grade(word: str) -> str | None:
+    return VOCABULARY.fever_grades.get(" ".join(word.lower().split()))
 
 
 # -- phrases -------------------------------------------------------------------------------------
