@@ -38,6 +38,24 @@ from caserecord.extraction.time import TimeContext, find_times
         ("three weeks later it recurred", "three weeks later", "after_previous", 3, "week"),
         ("within a couple of days", "within a couple of days", "after_day0", 2, "day"),
         ("after a 21-day course of therapy", "21-day course", "after_day0", 21, "day"),
+        ("The next day she had a fever", "The next day", "after_previous", 1, "day"),
+        (
+            "on the following morning he vomited",
+            "on the following morning",
+            "after_previous",
+            1,
+            "day",
+        ),
+        ("the following week she could read", "the following week", "after_previous", 1, "week"),
+        ("later that evening it settled", "later that evening", "after_previous", 0, "day"),
+        ("the night after the infusion", "the night after the infusion", "after_day0", 1, "day"),
+        (
+            "on the day of the lumbar puncture",
+            "on the day of the lumbar puncture",
+            "after_day0",
+            0,
+            "day",
+        ),
         (
             "eighteen months prior to the injection",
             "eighteen months prior",
@@ -191,3 +209,46 @@ def test_later_after_day0_keeps_its_unit() -> None:
     context = TimeContext(doc, 0, None)
     time = placed(doc, context, "roll over")
     assert (time.value, time.unit.value if time.unit else None) == (10, "week")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She said that night vision was better.",
+        "Over the next few days nothing changed.",
+        "During the following months she improved steadily.",
+        "That is the day of reckoning.",
+    ],
+)
+def test_day_words_that_are_no_time(text: str) -> None:
+    assert [m.rule for m in find_times(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("story", "phrase", "value", "unit"),
+    [
+        # "the next day" counts from the injection; a later "ten weeks later" is
+        # still week 10 (a day is below the precision of weeks) ...
+        (
+            "He was injected in May. The next day he had a headache. "
+            "Ten weeks later he could read large print.",
+            "read large print",
+            10,
+            "week",
+        ),
+        ("He was injected. The next day he had a headache.", "headache", 1, "day"),
+        # ... but a month counted on from day 45 is not rounded away.
+        (
+            "He was injected. On day 45 he walked. Two months later he ran.",
+            "he ran",
+            106,  # 45 days and two months of 30.44 days
+            "day",
+        ),
+    ],
+)
+def test_relative_days_carry_on_the_timeline(
+    story: str, phrase: str, value: float, unit: str
+) -> None:
+    doc = Document.parse(story)
+    time = placed(doc, TimeContext(doc, 0, None), phrase)
+    assert (time.value, time.unit.value if time.unit else None) == (value, unit)

@@ -194,8 +194,41 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
         "day_after",
         "after_day0",
         re.compile(
-            r"\b(?:the\s+)?(?P<which>day|week|month)\s+after\s+(?:the\s+)?(?:treatment|surgery|"
-            r"operation|injection|infusion|transplantation|procedure)",
+            r"\b(?:the\s+)?(?P<which>day|week|month|morning|evening|night)\s+after\s+(?:the\s+)?"
+            r"(?:treatment|surgery|operation|injection|infusion|transplantation|procedure)",
+            _FLAGS,
+        ),
+    ),
+    (
+        # "on the day of the injection": day 0 itself.
+        "day_of",
+        "after_day0",
+        re.compile(
+            r"\bon\s+the\s+(?:same\s+)?day\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?"
+            r"(?:[a-z]{1,20}\s+){0,2}?(?:treatment|surgery|operation|injection|infusion|"
+            r"transplantation|procedure|puncture|implantation)",
+            _FLAGS,
+        ),
+    ),
+    (
+        # "the next day", "the following morning": one day (week, month) after the
+        # time the story was last at, whatever that was.
+        "next_day",
+        "after_previous",
+        re.compile(
+            r"\b(?:on\s+|by\s+|during\s+)?the\s+(?:next|following)\s+"
+            r"(?P<which>day|morning|afternoon|evening|night|week|month)\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        # "later that day", "that evening": the day the story was last at.
+        "that_day",
+        "after_previous",
+        re.compile(
+            r"\b(?:later\s+)?that\s+(?:same\s+)?(?:day|morning|afternoon|evening|night)\b"
+            # "... reported that night vision improved": night vision, not a night.
+            r"(?!\s+(?:vision|blindness|sight))",
             _FLAGS,
         ),
     ),
@@ -325,13 +358,23 @@ def _qualifier(*words: str | None) -> Qualifier | None:
 # Cheap gates: most sentences name no time unit and no year, and then the
 # large unit and date patterns cannot match; skipping them is most of the speed.
 _HAS_DATE = re.compile(r"\b(?:18|19|20)\d\d\b")
-_HAS_AFTER = re.compile(r"\bafter\b|\bsame\s+day\b", _FLAGS)
+# The rules that place a time by its day relative to another ("the day after the
+# injection", "the next morning", "on the day of the injection", "later that day").
+_HAS_AFTER = re.compile(
+    r"\bafter\b|\bsame\s+day\b|\bday\s+of\b|"
+    r"\b(?:next|following|that)\s+(?:same\s+)?(?:day|morning|afternoon|evening|night|week|month)\b",
+    _FLAGS,
+)
+_AFTER_WORDS = ("after", "same", "day", "next", "following", "that")
 _GATES: dict[str, re.Pattern[str]] = {
     "date_full": _HAS_DATE,
     "date_month": _HAS_DATE,
     "date_year": _HAS_DATE,
-    "soon_after": _HAS_AFTER,
     "day_after": _HAS_AFTER,
+    "day_of": _HAS_AFTER,
+    "next_day": _HAS_AFTER,
+    "that_day": _HAS_AFTER,
+    "soon_after": _HAS_AFTER,
 }
 
 
@@ -393,7 +436,10 @@ _WORD_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "n_day_treatment": (("treatment", "therapy", "course", "stay", "hospitali"),),
     "for_n": (("for", "over"),),
     "within": (),  # "in", "at", "by": nearly every sentence
-    "day_after": (("after",), ("day", "week", "month")),
+    "day_after": (("after",), ("day", "week", "month", "morning", "evening", "night")),
+    "day_of": (("day",), ("of",)),
+    "next_day": (("next", "following"),),
+    "that_day": (("that",), ("day", "morning", "afternoon", "evening", "night")),
     "soon_after": (("after", "same"),),
     "date_full": (("18", "19", "20"),),
     "date_month": (("18", "19", "20"),),
@@ -468,7 +514,7 @@ def _find_times(text: str, offset: int) -> tuple[TimeMention, ...]:
     # The rules in their order (earlier ones claim their span first), in three
     # runs: those needing a time unit, "after"/"same day", and a year.
     unit = _HAS_UNIT_LOWER.search(low) is not None
-    after = ("after" in low or "same" in low) and _HAS_AFTER.search(text) is not None
+    after = any(word in low for word in _AFTER_WORDS) and _HAS_AFTER.search(text) is not None
     date = ("18" in low or "19" in low or "20" in low) and _HAS_DATE.search(text) is not None
     cues = _CUE_KEYS.search(low) is not None
     if not (unit or after or date or cues):
@@ -545,6 +591,12 @@ _CUES: tuple[tuple[str, FoldedPattern, Phase | None, Relation], ...] = (
 )
 
 
+def _day_unit(which: str) -> TimeUnit:
+    """'week' -> week, 'month' -> month; a day or a part of one ('the next morning') -> day."""
+    word = which.lower()
+    return TimeUnit(word) if word in ("week", "month") else TimeUnit.DAY
+
+
 def _mention(
     rule: str, relation: Relation, match: re.Match[str], offset: int
 ) -> TimeMention | None:
@@ -556,9 +608,14 @@ def _mention(
             return None
         return TimeMention(start, end, "date", date=date, rule=rule)
     if rule == "day_after":
-        unit = TimeUnit(groups["which"].lower())
+        unit = _day_unit(groups["which"])
         return TimeMention(start, end, "after_day0", 1.0, unit, rule=rule, treatment_bound=True)
-    if rule == "soon_after":
+    if rule == "next_day":
+        unit = _day_unit(groups["which"])
+        return TimeMention(start, end, "after_previous", 1.0, unit, rule=rule)
+    if rule == "that_day":
+        return TimeMention(start, end, "after_previous", 0.0, TimeUnit.DAY, rule=rule)
+    if rule in ("soon_after", "day_of"):
         return TimeMention(
             start, end, "after_day0", 0.0, TimeUnit.DAY, rule=rule, treatment_bound=True
         )
@@ -596,6 +653,7 @@ _TREATMENT_BOUND_RULES = frozenset(
         "follow_up_n",
         "n_day_treatment",
         "day_after",
+        "day_of",
         "soon_after",
     }
 )
@@ -721,10 +779,13 @@ class TimeContext:
         if mention.relation == "after_previous":
             if previous is None or previous.value is None or previous.unit is None:
                 return None if before_day0 else CaseTime.at(mention.value, mention.unit)
-            if previous.unit is mention.unit or previous.value == 0:
-                # "ten weeks later" after day 0 is week 10, not day 70.
-                unit = mention.unit if previous.value == 0 else previous.unit
-                return CaseTime.at(previous.value + mention.value, unit)
+            if previous.unit is mention.unit:
+                return CaseTime.at(previous.value + mention.value, mention.unit)
+            if 0 <= (previous.approx_days or 0.0) * 7 <= _DAYS[mention.unit]:
+                # "ten weeks later" after day 0, or after "the next day", is week 10,
+                # not day 70 or 71: an offset of a seventh of the later unit at most
+                # (a day in weeks) is below the precision the story now counts in.
+                return CaseTime.at(mention.value, mention.unit)
             days = (previous.approx_days or 0.0) + mention.value * _DAYS[mention.unit]
             return CaseTime.at(round(days), TimeUnit.DAY)
         if before_day0 and mention.rule in ("within", "n_day_treatment", "for_n"):
