@@ -44,7 +44,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence, split_clauses
-from caserecord.extraction._folded import fold
+from caserecord.extraction._folded import FoldedPattern, fold
 from caserecord.extraction._mentions import ConditionMention, PatientMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
 from caserecord.extraction._patterns import alternation
@@ -426,6 +426,15 @@ _BORN_WITH = re.compile(
 )
 _AT_BIRTH = re.compile(r"\b(?:since|from|at)\s{1,3}birth\b|\bcongenital", _I)
 _ONSET_RELATIONS = frozenset({"before_now", "duration", "date"})
+
+# Those read over whole sentences, run fast on their folded text (see _folded).
+_PATIENT_REF_FOLDED = FoldedPattern(_PATIENT_REF)
+_GENERIC_CUE_FOLDED = FoldedPattern(_GENERIC_CUE)
+_TREATMENT_WORD_FOLDED = FoldedPattern(_TREATMENT_WORD)
+_CAUSE_HEAD_FOLDED = FoldedPattern(_CAUSE_HEAD)
+_FALL_FOLDED = FoldedPattern(_FALL)
+_UNIT_OF_FOLDED = FoldedPattern(_UNIT_OF)
+_SINCE_AGE_FOLDED = FoldedPattern(_SINCE_AGE)
 _UNITS = {"y": TimeUnit.YEAR, "m": TimeUnit.MONTH, "w": TimeUnit.WEEK, "d": TimeUnit.DAY}
 _MONTHS_PER = {
     TimeUnit.YEAR: 12.0,
@@ -628,13 +637,13 @@ class _Context:
 
     @_cached
     def refers(self) -> bool:
-        return _PATIENT_REF.search(self.text) is not None
+        return _PATIENT_REF_FOLDED.search(self.text, self.folded) is not None
 
     @_cached
     def generic(self) -> bool:
         if not _GENERIC_GATE.may_match(self.runs):
             return False
-        return not self.refers and _GENERIC_CUE.search(self.text) is not None
+        return not self.refers and _GENERIC_CUE_FOLDED.search(self.text, self.folded) is not None
 
     @property
     def in_story(self) -> bool:
@@ -1722,12 +1731,12 @@ def _onset_times(
     if ("of" in runs and _UNIT_GATE.may_match(runs)) or (
         patient.age_value is not None and _SINCE_GATE.may_match(runs)
     ):
-        times += _custom_times(text, offset, patient, runs, per_mention=per_mention)
+        times += _custom_times(context, patient, per_mention=per_mention)
     if not times:
         context.onsets[per_mention] = []
         return context.onsets[per_mention]
     first_treatment = (
-        _first_treatment(text, offset, times)
+        _first_treatment(text, context.folded, offset, times)
         if _TREATMENT_GATE.may_match(runs)
         else offset + len(text) + 1
     )
@@ -1755,9 +1764,9 @@ def _plausible_onset(time: TimeMention) -> bool:
     return 0 < time.value * _MONTHS_PER[time.unit] <= _LONGEST_LIFE_MONTHS
 
 
-def _first_treatment(text: str, offset: int, times: list[TimeMention]) -> int:
+def _first_treatment(text: str, folded: str, offset: int, times: list[TimeMention]) -> int:
     spans = sorted((t.start, t.end) for t in times)
-    for match in _TREATMENT_WORD.finditer(text):
+    for match in _TREATMENT_WORD_FOLDED.finditer(text, folded):
         position = offset + match.start()
         index = bisect_right(spans, (position, len(text) + offset + 1)) - 1
         if index < 0 or not spans[index][0] <= position < spans[index][1]:
@@ -1772,12 +1781,13 @@ def _near_visit(text: str, end: int) -> bool:
 
 
 def _custom_times(
-    text: str, offset: int, patient: PatientMention, runs: frozenset[str], *, per_mention: bool
+    context: _Context, patient: PatientMention, *, per_mention: bool
 ) -> list[TimeMention]:
     """ "Ten years of polyuria" (a duration); "since she was 5 months old" (age then)."""
+    text, folded, offset, runs = context.text, context.folded, context.offset, context.runs
     found: list[TimeMention] = []
     units_of = "of" in runs and _UNIT_GATE.may_match(runs)
-    for anchor in _UNIT_OF.finditer(text) if units_of else ():
+    for anchor in _UNIT_OF_FOLDED.finditer(text, folded) if units_of else ():
         number = _NUMBER_BEFORE.search(text, max(0, anchor.start() - 40), anchor.start())
         value = parse_number(number.group("num")) if number else None
         if number and value:
@@ -1795,7 +1805,7 @@ def _custom_times(
     if patient.age_value is None or not _SINCE_GATE.may_match(runs):
         return found
     age_unit = _UNITS.get((patient.age_unit or "year")[0], TimeUnit.YEAR)
-    for match in _SINCE_AGE.finditer(text):
+    for match in _SINCE_AGE_FOLDED.finditer(text, folded):
         if not per_mention and match.group().lower().startswith("at"):
             continue  # "at the age of 49" in a story is a later visit, not an onset
         value = parse_number(match.group("num"))
@@ -2007,7 +2017,12 @@ def _causes_in(context: _Context) -> list[tuple[str, Span, bool, str | None]]:
     text = context.text
     if not context.mentions and not _CAUSE_HEAD_GATE.may_match(context.runs):
         return []
-    if not (context.mentions or _CAUSE_HEAD.search(text) or _FALL.search(text)):
+    folded = context.folded
+    if not (
+        context.mentions
+        or _CAUSE_HEAD_FOLDED.search(text, folded)
+        or _FALL_FOLDED.search(text, folded)
+    ):
         return []
     named = {m.name: m.key for m in context.mentions}
     candidates: list[tuple[int, tuple[str, Span]]] = []
