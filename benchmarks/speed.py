@@ -896,10 +896,17 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     import caserecord.extraction as package
 
     found: list[tuple[str, re.Pattern[str]]] = []
+    seen: set[int] = set()
 
     def walk(value: Any, where: str, depth: int) -> None:
         if isinstance(value, re.Pattern):
-            found.append((where, value))
+            if id(value) not in seen:  # one pattern reached by several names
+                seen.add(id(value))
+                found.append((where, value))
+        elif depth < 3 and type(value).__module__.startswith(package.__name__):
+            # the extractors' own holders (FoldedPattern: its fast and lead patterns)
+            for name, item in getattr(value, "__dict__", {}).items():
+                walk(item, f"{where}.{name}", depth + 1)
         elif depth < 3 and isinstance(value, list | tuple):
             for i, item in enumerate(value):
                 walk(item, f"{where}[{i}]", depth + 1)
