@@ -25,7 +25,7 @@ from typing import Any
 
 from caserecord import CaseRecord, extract
 from caserecord.outcomes.acuity import AcuityNotation, VisualAcuity
-from caserecord.timeline import CaseTime, Phase
+from caserecord.timeline import CaseTime, Phase, TimeUnit
 
 SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
 
@@ -41,6 +41,8 @@ def time_json(time: CaseTime | None) -> Any:
         return None
     if time.value is not None and time.unit is not None:
         out: dict[str, Any] = {"value": time.value, "unit": time.unit.value}
+        if time.unit is TimeUnit.HOUR:  # the gold format counts in days at the finest
+            out = {"value": time.value / 24, "unit": "day"}
         if time.date is not None:
             out["absolute"] = time.date.isoformat()
         return out
