@@ -1,3 +1,5 @@
+import pytest
+
 from caserecord.extraction._document import Document, split_clauses
 
 LETTER = """Name: Ms. Rivera
@@ -73,3 +75,14 @@ def test_overlong_sentences_are_cut_at_blanks() -> None:
     assert all(len(s.text) <= MAX_SENTENCE for s in sentences)
     assert all(text[s.start : s.end] == s.text for s in sentences)
     assert all(not s.text.startswith(" ") and not s.text.endswith(" ") for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Latency was 121 ms. At one year it was 110ms. Ms. Smith agreed.", 3),
+        ("She met Ms. Jones. Dr. Lee agreed.", 2),
+    ],
+)
+def test_ms_after_a_number_is_a_unit_that_ends_a_sentence(text: str, pieces: int) -> None:
+    assert len(Document.parse(text).sentences) == pieces

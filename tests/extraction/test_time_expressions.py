@@ -57,6 +57,17 @@ from caserecord.extraction.time import TimeContext, find_times
             "day",
         ),
         (
+            "At my three-month check it was clearer",
+            "At my three-month check",
+            "after_day0",
+            3,
+            "month",
+        ),
+        ("at her 6-month appointments", "at her 6-month appointments", "after_day0", 6, "month"),
+        ("1 month: VA 0.1 in the right eye", "1 month:", "after_day0", 1, "month"),
+        ("Three months post-op - walking", "Three months post-op - ", "after_day0", 3, "month"),
+        ("Week 2: mild headache", "Week 2:", "after_day0", 2, "week"),
+        (
             "eighteen months prior to the injection",
             "eighteen months prior",
             "before_now",
@@ -218,6 +229,8 @@ def test_later_after_day0_keeps_its_unit() -> None:
         "Over the next few days nothing changed.",
         "During the following months she improved steadily.",
         "That is the day of reckoning.",
+        "The 1 month: dose",  # a list time opens its item
+        "Age: 5 months",
     ],
 )
 def test_day_words_that_are_no_time(text: str) -> None:

@@ -242,6 +242,15 @@ def _looks_like_heading(line: str) -> bool:
 
 
 _ANY_END = re.compile(r"[.!?…]")
+# Abbreviations that are units after a number: "shortened to 121 ms." ends there.
+_UNIT_ABBREVIATIONS = frozenset({"ms"})
+
+
+def _unit_after_number(text: str, word: str, before: re.Match[str] | None) -> bool:
+    if word not in _UNIT_ABBREVIATIONS or before is None:
+        return False
+    ahead = text[max(0, before.start() - 2) : before.start()]
+    return ahead[-1:].isdigit() or (ahead[-1:] == " " and ahead[:1].isdigit())
 
 
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -264,8 +273,8 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
                     and (before.start() == 0 or text[before.start() - 1] in " \t\n(.")
                 )
             )
-            if word in _ABBREVIATIONS or initial:  # "Mr.", "I. I." but not "39U."
-                continue
+            if (word in _ABBREVIATIONS and not _unit_after_number(text, word, before)) or initial:
+                continue  # "Mr.", "I. I." but not "39U." nor "121 ms."
             # "0.15." is an end, "0.15 at" never reaches here; a digit after the
             # stop ("1. 5") is a list number, not an end.
             nxt = text[stop : stop + 2].lstrip()

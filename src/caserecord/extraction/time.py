@@ -112,13 +112,32 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
         "follow_up_n",
         "after_day0",
         re.compile(
-            r"\b(?:(?P<qual>at|after|by|on|in)\s+)?(?:the\s+|a\s+|his\s+|her\s+)?"
+            r"\b(?:(?P<qual>at|after|by|on|in)\s+)?(?:(?:the|a|his|her|my|their|our)\s+)?"
             + _NUM
             + r"[- ]"
             + _UNIT
             + r"s?\s+(?:post[- ]?(?:operative|treatment|transplant)\s+)?"
-            r"(?:follow[- ]?up|assessment|visit|review|evaluation|check[- ]?up|re-?examination)",
+            r"(?:follow[- ]?up|assessment|visit|review|evaluation|check(?:[- ]?up)?|"
+            r"re-?examination|examination|exam|appointment|consultation)s?\b",
             _FLAGS,
+        ),
+    ),
+    (
+        # A follow-up list item opening with its time: "1 month: VA 0.1", "3 months
+        # post-op: ...", "Month 6 - walking" (a sentence starts where the item does).
+        "list_time",
+        "after_day0",
+        re.compile(
+            r"^" + _NUM + r"[- ]" + _UNIT + r"s?(?:\s+(?:post[- ]?[a-z]{2,15}|after\s+(?:the\s+)?"
+            r"[a-z]{2,15}|later|on))?\s{0,2}(?::|\s[-–—]\s)",
+            _FLAGS,
+        ),
+    ),
+    (
+        "list_unit_n",
+        "after_day0",
+        re.compile(
+            r"^(?P<unit>day|week|month|year)\s{1,2}(?P<num>\d{1,3})\s{0,2}(?::|\s[-–—]\s)", _FLAGS
         ),
     ),
     (
@@ -424,8 +443,20 @@ _WORD_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "ordinal_postop_day": (("post",), ("day", "week", "month")),
     "ago": (("ago", "earlier", "before", "prior"),),
     "follow_up_n": (
-        ("follow", "assessment", "visit", "review", "evaluation", "check", "examination"),
+        (
+            "follow",
+            "assessment",
+            "visit",
+            "review",
+            "evaluation",
+            "check",
+            "exam",
+            "appointment",
+            "consultation",
+        ),
     ),
+    "list_time": ((":", " - ", " – ", " — "),),
+    "list_unit_n": ((":", " - ", " – ", " — "),),
     "ordinal": (_DAY_UNITS,),
     "n_after": (
         _key_words(
@@ -651,6 +682,8 @@ _TREATMENT_BOUND_RULES = frozenset(
         "postop_day",
         "ordinal_postop_day",
         "follow_up_n",
+        "list_time",
+        "list_unit_n",
         "n_day_treatment",
         "day_after",
         "day_of",
