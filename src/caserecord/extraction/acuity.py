@@ -27,6 +27,7 @@ from caserecord.extraction._folded import FoldedPattern, fold
 from caserecord.extraction._mentions import FindingMention
 from caserecord.extraction._numbers import parse_number
 from caserecord.extraction.eyes import eye_near, find_eyes
+from caserecord.outcomes.acuity import VisualAcuity
 
 __all__ = ["extract_acuity"]
 
@@ -42,7 +43,12 @@ _LOGMAR = re.compile(
     r"(?P<a>-?\d?\.\d{1,3}|\d)\s?logMAR\b|\blogMAR\s+(?:of\s+)?(?P<b>-?\d?\.\d{1,3}|\d)\b",
     re.IGNORECASE,
 )
-_LETTERS = re.compile(r"\b(?P<n>\d{1,3})\s+(?:ETDRS\s+)?letters\b", re.IGNORECASE)
+# "45 and 62 letters", "from 45 to 62 letters": the unit written once for two values.
+_LETTERS = re.compile(
+    r"\b(?P<n>\d{1,3})(?:\s+(?:ETDRS\s+)?letters\b|(?=\s?(?:,|and|to|&)\s?\d{1,3}\s+"
+    r"(?:ETDRS\s+)?letters\b))",
+    re.IGNORECASE,
+)
 _DECIMAL = re.compile(
     r"(?<![\d/.,\-+])(?P<v>[0-2]?\.\d{1,3}|[12]\.0)(?![\d/]|\.\d|\s?(?:%|mm|cm|µ|μ|um|mmol|mg|ng|"
     r"dB|D\b|logmar|letters|x\b|×|units?\b|ml|g\b|s\b|ms\b|kg|m\b))",
@@ -230,6 +236,7 @@ def _sentence_acuities(
     eye_starts = [eye.start for eye in eyes]  # find_eyes gives them in text order
     clauses = split_clauses(sentence.text, sentence.start)
     clause_starts = [start for start, _ in clauses]
+    value_starts = {cand.start for cand in candidates}
     mentions: list[FindingMention] = []
     skip_next = False
     for i, cand in enumerate(candidates):
@@ -248,7 +255,9 @@ def _sentence_acuities(
         elif came_from and i + 1 < len(candidates):
             hint = "baseline"  # "improved from 0.1 to 0.4": the first value is the before
         clause = _clause(clauses, clause_starts, cand.start, sentence)
-        eye = eye_near(text, eyes, cand.start, cand.end, clause=clause, starts=eye_starts)
+        eye = eye_near(
+            text, eyes, cand.start, cand.end, clause=clause, starts=eye_starts, values=value_starts
+        )
         mention = FindingMention(
             measure="visual_acuity",
             sentence=sentence.index,
@@ -312,12 +321,13 @@ def _candidates(sentence: Sentence, low: str, levels: list[_Level]) -> list[_Can
         for m in _LOGMAR_FOLDED.finditer(text, low):
             add(m.start(), m.end(), f"{m.group('a') or m.group('b')} logMAR")
     if "letters" in low:
+        others = frozenset(ends)  # the values before letters ("40, 55 letters" are two)
         for m in _LETTERS_FOLDED.finditer(text, low):
             # "20/80 (55 ETDRS letters)" restates the Snellen value: one measurement.
             at = m.start()
-            restates = any(e in ends for e in range(at - 3, at + 1))
+            restates = any(e in others for e in range(at - 3, at + 1))
             letters = int(m.group("n"))
-            named = "etdrs" in m.group().lower()
+            named = "etdrs" in low[m.start() : m.end() + 16]
             if not restates and 0 <= letters <= 100 and (named or has_context()):
                 add(m.start(), m.end(), f"{letters} letters")
     for level, pattern, folded, key in levels:
@@ -359,17 +369,40 @@ _RESTATEMENT_GAP = re.compile(r"\s?\(\s?$")
 
 
 def _drop_restatements(text: str, base: int, found: list[_Candidate]) -> list[_Candidate]:
-    """'Light perception (LP)' is one value written twice: keep the first writing."""
+    """'Light perception (LP)', '0.05 (logMAR 1.3)', '6/60 (20/200)': one value
+    written twice, the second in brackets: keep the first writing."""
     kept: list[_Candidate] = []
     for cand in found:
         if (
             kept
-            and kept[-1].acuity == cand.acuity
             and _RESTATEMENT_GAP.fullmatch(text[kept[-1].end - base : cand.start - base])
+            and _same_vision(kept[-1].acuity, cand.acuity)
         ):
             continue
         kept.append(cand)
     return kept
+
+
+#: logMAR apart that two writings of one measurement may be (charts round:
+#: 0.05 decimal is logMAR 1.30, 20/400 is 1.30, 6/38 is 0.80 and 0.16 is 0.80).
+_RESTATEMENT_LOGMAR = 0.11
+
+
+def _same_vision(first: str, second: str) -> bool:
+    """Whether two acuity texts (as candidates hold them) tell the same vision.
+
+    A value in another notation restates the first only when it converts to
+    about the same logMAR; anything else in brackets is a value of its own.
+    """
+    if first == second:
+        return True
+    try:
+        a, b = VisualAcuity.parse(first), VisualAcuity.parse(second)
+        if a.level is not None or b.level is not None:
+            return False  # a level restated in a number ("CF (logMAR 1.9)") is rare
+        return abs(a.as_logmar() - b.as_logmar()) <= _RESTATEMENT_LOGMAR
+    except ValueError:
+        return False
 
 
 def _snellen(match: re.Match[str], has_context: Callable[[], bool]) -> str | None:

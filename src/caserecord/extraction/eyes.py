@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from caserecord.extraction._folded import fold, matches_at, occurrences
 
-__all__ = ["EyeMention", "eye_near", "eye_sides", "find_eyes", "may_name_eye"]
+__all__ = ["EyeMention", "eye_leads", "eye_near", "eye_sides", "find_eyes", "may_name_eye"]
 
 _ABBREVIATIONS = re.compile(r"\b(OD|OS|OU|RE|LE)\b")
 _WORDS = re.compile(
@@ -104,6 +104,7 @@ def eye_near(
     clause: tuple[int, int],
     follow: int = 100,
     starts: list[int] | None = None,
+    values: Collection[int] = (),
 ) -> EyeMention | None:
     """The eye a value at ``[start, end)`` of ``text`` belongs to.
 
@@ -111,35 +112,68 @@ def eye_near(
     when only small words stand between them -- "0.5 and in the left eye"
     names the next value's eye, not this one's.  Otherwise the nearest
     mention before the value in the same clause ("the right eye was 0.09").
+    In a list that names each eye before its value ("OD 6/60, OS 6/18") the
+    mention before wins (see :func:`eye_leads`; ``values`` holds the starts
+    of the sentence's other values).
 
     ``starts``, the starts of ``eyes`` when ``eyes`` is in text order (as
     :func:`find_eyes` gives it), lets a caller asking about many values skip
     the mentions far from each.
     """
     if starts is None:
-        for eye in eyes:
-            if end <= eye.start <= end + follow:
-                gap = _GAP.match(text, end, eye.start)
-                if gap is not None and gap.end() == eye.start:
-                    return eye
-                break
-        before = [e for e in eyes if clause[0] <= e.start and e.end <= start]
-        return before[-1] if before else None
-    # The first mention at or after ``end`` ...
-    index = bisect_left(starts, end)
-    if index < len(eyes) and eyes[index].start <= end + follow:
-        eye = eyes[index]
-        gap = _GAP.match(text, end, eye.start)
-        if gap is not None and gap.end() == eye.start:
-            return eye
-    # ... else the last one (in list order) before the value and inside the clause.
+        eyes = sorted(eyes, key=lambda e: e.start)
+        starts = [eye.start for eye in eyes]
+    # The last mention (in order) before the value and inside the clause ...
+    before: EyeMention | None = None
     for index in range(bisect_left(starts, start) - 1, -1, -1):
         eye = eyes[index]
         if eye.start < clause[0]:
             break
         if eye.end <= start:
+            before = eye
+            break
+    # ... loses to the first mention at or after ``end`` when only small words
+    # stand between them, unless the one before is the value's label.
+    index = bisect_left(starts, end)
+    if index < len(eyes) and eyes[index].start <= end + follow:
+        eye = eyes[index]
+        gap = _GAP.match(text, end, eye.start)
+        if gap is not None and gap.end() == eye.start:
+            if before is not None and eye_leads(
+                text, before.end, (start, end), (eye.start, eye.end), values
+            ):
+                return before
             return eye
-    return None
+    return before
+
+
+# An eye written as the label of the value right after it: "OD 6/60", "right eye: 0.1".
+_LABEL_GAP = re.compile(r"[ \t]*[:=]?[ \t]*")
+_LIST_BREAK = re.compile(r"[,;]")
+
+
+def eye_leads(
+    text: str,
+    before_end: int,
+    value: tuple[int, int],
+    after: tuple[int, int],
+    values: Collection[int] = (),
+) -> bool:
+    """Whether the eye mention ending at ``before_end`` labels the value at
+    ``value``, rather than the mention at ``after`` that follows it.
+
+    Lists name each eye either after its value ("20/40 OD, 20/60 OS") or before
+    it ("OD 20/40, OS 20/60").  The eye right before a value (only blanks or a
+    colon between) is its label when the eye after is cut off by a comma or a
+    semicolon, or is itself the label of the next value (a start in ``values``).
+    """
+    start, end = value
+    if _LABEL_GAP.fullmatch(text, before_end, start) is None:
+        return False
+    if _LIST_BREAK.search(text, end, after[0]) is not None:
+        return True
+    label = _LABEL_GAP.match(text, after[1])
+    return label is not None and label.end() in values
 
 
 # Every eye mention (find_eyes here, the eye phrases of findings.json) holds one

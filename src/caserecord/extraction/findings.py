@@ -55,7 +55,7 @@ from caserecord.extraction._folded import FoldedPattern, fold
 from caserecord.extraction._mentions import FindingMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
 from caserecord.extraction.acuity import extract_acuity
-from caserecord.extraction.eyes import find_eyes, may_name_eye
+from caserecord.extraction.eyes import eye_leads, find_eyes, may_name_eye
 
 __all__ = ["FindingVocabulary", "Measure", "extract_findings", "validate_vocabulary"]
 
@@ -2254,20 +2254,27 @@ class _Extractor:
         following = value_starts[i] if i < len(value_starts) else clause.end
         i = bisect_right(value_ends, start)
         preceding = value_ends[i - 1] if i else clause.start
+        # the last eye (in order) that ends before the value, from ``preceding`` on
+        before = None
+        for i in range(bisect_left(eyes, (start,)) - 1, -1, -1):
+            if eyes[i][0] < preceding:
+                break
+            if eyes[i][1] <= start:
+                before = eyes[i]
+                break
         i = bisect_left(eyes, (end,))
         if (
             i < len(eyes)
             and eyes[i][0] < following
             and len(self.doc.text[end : eyes[i][0]].split()) <= 8
         ):
-            return eyes[i]
-        # the last eye (in order) that ends before the value, from ``preceding`` on
-        for i in range(bisect_left(eyes, (start,)) - 1, -1, -1):
-            if eyes[i][0] < preceding:
-                break
-            if eyes[i][1] <= start:
-                return eyes[i]
-        return None
+            after = eyes[i]
+            if before is not None and eye_leads(
+                self.doc.text, before[1], (start, end), after[:2], value_starts
+            ):
+                return before  # "OD 14 mmHg, OS 16 mmHg": each eye labels its value
+            return after
+        return before
 
     def _body_eye(self, draft: _Draft, clause: _Clause, group: _Group) -> None:
         """A body finding names an eye only in so many words ("left eye pain")."""
