@@ -188,8 +188,9 @@ _OCC_AFTER_VERB = re.compile(
     r"(?:[A-Za-z0-9][\w\-]{0,20}\s{1,3}){0,3}?" + _OCCUPATION + r"\b(?!\s{0,2}['’]s\b)",
     _I,
 )
+# "a 55-year-old woman, a bank clerk": the words between may close with a comma.
 _OCC_AFTER_AGE = re.compile(
-    r"[\s,]{0,3}(?:[A-Za-z][\w\-]{0,20}\s{1,3}){0,2}?" + _OCCUPATION + r"\b", _I
+    r"[\s,]{0,3}(?:[A-Za-z][\w\-]{0,20},?\s{1,3}){0,2}?" + _OCCUPATION + r"\b", _I
 )
 _BY_PROFESSION = re.compile(r"\bby\s{1,3}(?:profession|trade)\b", _I)
 _OCC_BEFORE = re.compile(r"\b" + _OCCUPATION + r"\s{1,3}$", _I)

@@ -313,9 +313,12 @@ _NEGATION_BEFORE = re.compile(
 )
 _NEGATION_AFTER = re.compile(r"\s{1,3}(?:" + _words(_DATA["negation_after"]) + r")\b", _I)
 # The patient's relatives ("his mother had glaucoma", "family history of"), not the
-# narrator's: in "my father was diagnosed with ALS" the father is the patient.
+# narrator's: in "my father was diagnosed with ALS" the father is the patient.  A relative
+# who brings or accompanies the patient ("brought in by her parents with HIE") owns nothing.
 _FAMILY_BEFORE = re.compile(
-    r"(?:\b(?:" + _words(_DATA["family_owners"]) + r")\s{1,3}(?:[\w\-]{1,20}\s{1,3})?"
+    r"(?:(?<!\bby\s)(?<!\bwith\s)\b(?:"
+    + _words(_DATA["family_owners"])
+    + r")\s{1,3}(?:[\w\-]{1,20}\s{1,3})?"
     r"(?:" + _words(_DATA["family_cues"]) + r")(?:['’]s)?|\bfamily\s{1,3}history)\b"
     r"(?:\s{1,3}[\w\-’']{1,25}){0,4}\s{0,3}$",
     _I,
@@ -2054,6 +2057,9 @@ def _causes_in(context: _Context) -> list[tuple[str, Span, bool, str | None]]:
 _MUTATION_VERB = re.compile(r"\b(?:" + _words(_DATA["mutation_verbs"]) + r")\s{1,3}", _I)
 _MUTATION_TAIL = re.compile(r"\s(?:in|which|and|that|was|were|with|on|at)\b", _I)
 _MUTATION_WORD = re.compile(r"mutat(?:ion|ions|ed)\b", _I)
+_MUTATION_LINK = re.compile(
+    r"\b(?:with|due\s{1,3}to|caused\s{1,3}by|carrying|harbou?ring)\s{1,3}", _I
+)
 
 
 def _mutation(contexts: Iterable[_Context]) -> tuple[str, Span] | None:
@@ -2066,6 +2072,11 @@ def _mutation(contexts: Iterable[_Context]) -> tuple[str, Span] | None:
         for verb in _MUTATION_VERB.finditer(what):  # the verb nearest the mutation
             what, start = what[verb.end() :], start + verb.end()
         keyword = _MUTATION_WORD.search(what)
+        # "confirmed LHON with the m.11778G>A mutation": the mutation follows its link word.
+        links = list(_MUTATION_LINK.finditer(what, 0, keyword.start())) if keyword else []
+        if links:
+            what, start = what[links[-1].end() :], start + links[-1].end()
+            keyword = _MUTATION_WORD.search(what)
         if keyword is not None and (tail := _MUTATION_TAIL.search(what, keyword.end())):
             what = what[: tail.start()]
         phrase = _CAUSE_STRIP.sub("", " ".join(what.split())).strip(" ,").lower()

@@ -28,7 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, overload
 
@@ -130,6 +130,9 @@ _PRIOR_KEYS = (
     "try_verbs",
     "stop_verbs",
     "prior_drugs",
+    "perfect_verbs",
+    "heading_keys",
+    "treatment_nouns",
 )
 _WORD_LISTS = (
     "cell_heads",
@@ -360,7 +363,7 @@ _ABBR_ALONE = re.compile(
 )
 _SOURCED_FROM = re.compile(
     r"\b(?:sourced|derived|harvested|isolated|obtained|extracted|collected|taken|prepared)?"
-    r"\s{0,3}from\s{1,3}(?:(?:the|his|her|their|its|a|an)\s{1,3})?"
+    r"\s{0,3}from\s{1,3}(?:(?:the|his|her|their|its|a|an|my|our)\s{1,3})?"
     r"(?:(?:patient['’]s|own|healthy|donor|donated|newborn)\s{1,3})?"
     r"(?:(?P<origin>" + _ORIGIN + r")\s{1,3})?(?P<src>" + _SRC + r")" + _E,
     _FLAGS,
@@ -454,6 +457,7 @@ _REHAB = re.compile(
     + r")\b",
     _FLAGS,
 )
+_BEFORE_FRAME = re.compile(r"\W{0,3}(?:before|prior\s{1,3}to)\s", _FLAGS)
 _ALONGSIDE = re.compile(r"\b(?:" + _phrases(_V.alongside_cues) + r")\s{1,3}$", _FLAGS)
 _HABITUAL = re.compile(r"\b(?:" + _phrases(_V.habitual_cues) + r")\b", _FLAGS)
 _OTHER = re.compile(
@@ -525,6 +529,7 @@ _ORDINAL_COURSE = re.compile(
 )
 
 _MAX_ITEMS = 40
+_DOSE_REACH = 4  # sentences from a cell treatment's first telling where its dose may be told
 _SURGERY_END = re.compile(
     r"\s{0,2}(?:[,;.]|$)|\s(?:(?:and|but|which|after|when|due|because|"
     r"in\s+(?:19|20)\d\d|on|at)\b)",
@@ -716,6 +721,9 @@ _TREAT_GATE = words(["treated", "treatment"])
 _FOR_GATE = words(["for"])
 _PLACES_GATE = words(_V.prior["places"])
 _PRIOR_DRUG_GATE = words(_V.prior["prior_drugs"])
+_PERFECT_GATE = words(_V.prior["perfect_verbs"])
+_HEADING_GATE = words(_V.prior["heading_keys"])
+_STOPPED_PASSIVE_GATE = words(["stopped", "discontinued", "withdrawn", "tapered"])
 # Substring gates, good for any range of the text searched (a match lies inside it).
 _ROUTE_GATE = flexible_needles(
     [w for r in _V.routes for w in r.words], [s for r in _V.routes for s in r.sites]
@@ -751,6 +759,8 @@ _PRIOR_WORDS = _union(
     _QUALIFIED_GATE,
     _TREAT_GATE,
     _PRIOR_DRUG_GATE,
+    _PERFECT_GATE,
+    _HEADING_GATE,
 )
 # Every word gate of this module: a document none of whose letter runs holds one of them
 # (a sentence's word is a run of the document or, cut at a sentence edge, part of one)
@@ -1372,8 +1382,15 @@ class _Reader:
         if main:
             # The first telling with details (route, count, dose, time) is the treatment
             # itself; an earlier passing mention ("she received cells abroad") is a summary.
+            # "Before the stem cell treatment she had ...": a telling framed as before it
+            # names the treatment to date what came first; it is not its day.
             day0_event = next(
-                (e for e in main[:_MAX_ITEMS] if e.detailed or self._timed(e)), main[0]
+                (
+                    e
+                    for e in main[:_MAX_ITEMS]
+                    if (e.detailed or self._timed(e)) and not _BEFORE_FRAME.match(e.sentence.text)
+                ),
+                main[0],
             )
             result.day0_sentence = day0_event.sentence.index
             interventions = self._merge(main)
@@ -1939,7 +1956,9 @@ class _Reader:
             else _REHAB_FOLDED.finditer_words(text, folded, _REHAB_FIRSTS & present)
         ):
             before = text[max(0, match.start() - 60) : match.start()]
-            habitual = bool(_HABITUAL.search(before))
+            # "Before the stem cell treatment she had ... weekly occupational therapy": a
+            # sentence framed as before tells habits however far the frame is.
+            habitual = bool(_HABITUAL.search(before) or _BEFORE_FRAME.match(text))
             alongside = bool(_ALONGSIDE.search(before))
             if not (habitual or alongside or has_verb):
                 continue
@@ -2029,6 +2048,8 @@ class _Reader:
 
     def _complete_cells(self, interventions: list[InterventionMention]) -> None:
         """Cell type and source from the sentence, else from the whole story."""
+        self._story_dose(interventions)
+        self._story_count(interventions)
         primary = self._primary_cells()
         source, source_span = self._stated_source()
         origin = self._origin()
@@ -2061,6 +2082,58 @@ class _Reader:
                 side = self._single_side
                 if side:
                     mention.laterality, mention.spans["laterality"] = side
+
+    def _story_dose(self, interventions: list[InterventionMention]) -> None:
+        """A cell dose told on its own ("Each eye received 1 x 10^6 cells", "Dose: 50 million
+        cells per infusion") near the treatment: given to its cell treatments when it is the only
+        one told there and none of them has a dose of its own."""
+        cell = [m for m in interventions if m.kind == "cell_therapy" and m.sentence is not None]
+        if not cell or any(m.dose_text for m in cell):
+            return
+        first = min(m.sentence for m in cell if m.sentence is not None)
+        sentences = self.doc.sentences[first : first + _DOSE_REACH]
+        doses: dict[str, tuple[_Dose, int]] = {}
+        for sentence in sentences:
+            text = sentence.text
+            folded = fold(text)
+            if not has(folded, _CELL_DOSE_GATE):
+                continue
+            dose = _cell_dose(text, 0, len(text), folded)
+            if dose is not None:
+                doses.setdefault(dose.text, (dose, sentence.start))
+        if len(doses) != 1:
+            return  # none, or several that may each belong to one of the treatments
+        dose, offset = next(iter(doses.values()))
+        for mention in cell:
+            mention.dose_text, mention.dose_value = dose.text, dose.value
+            mention.dose_unit = dose.unit
+            mention.spans["dose"] = _abs(dose.span, offset)
+
+    def _story_count(self, interventions: list[InterventionMention]) -> None:
+        """'He had two injections in each eye, three months apart': the count of the story's
+        only cell treatment told in a later sentence of giving that names no other agent."""
+        cell = [m for m in interventions if m.kind == "cell_therapy"]
+        if len(cell) != 1 or cell[0].sessions is not None or cell[0].sentence is None:
+            return
+        first = cell[0].sentence
+        counts: dict[int, tuple[Span, int]] = {}
+        for sentence in self.doc.sentences[first + 1 : first + _DOSE_REACH]:
+            text, folded = sentence.text, self.folded[sentence.index]
+            if (
+                self.by_sentence.get(sentence.index)
+                or not hit(self.words[sentence.index], _ADMIN_GATE)
+                or not has(folded, _COUNT_NOUN_GATE)
+                or _has_drug(text)
+                or _ADMIN_FOLDED.search(text, folded) is None
+            ):
+                continue
+            found = _count_in(text, folded)
+            if found is not None:
+                counts.setdefault(found[0], (found[1], sentence.start))
+        if len(counts) == 1:
+            value, (span, offset) = next(iter(counts.items()))
+            cell[0].sessions = value
+            cell[0].spans["sessions"] = _abs(span, offset)
 
     def _primary_cells(self) -> _Cells | None:
         specific = [c for c in self.cells if c.specific]
@@ -2233,10 +2306,11 @@ class _Reader:
         found: list[PriorTreatmentMention] = []
 
         def add(name: str, span: Span, kind: str = "other") -> None:
-            name = " ".join(name.lower().split()).strip(" ,.;:")
-            name = _DETERMINER_LEAD.sub("", name)
-            if not name or len(found) >= _MAX_ITEMS or any(_same(name, p.name) for p in found):
+            if len(found) >= _MAX_ITEMS:
                 return
+            name = _prior_name(name)
+            if not name or any(_same(name, p.name) or _within(name, p.name) for p in found):
+                return  # ("ranibizumab" after "anti-vegf injections (ranibizumab)")
             found.append(PriorTreatmentMention(name=name, kind=kind, spans={"name": span}))
 
         sentences = self.doc.sentences
@@ -2251,7 +2325,9 @@ class _Reader:
             if id(event) in main or event.kind in ("reference", "cell_therapy"):
                 continue
             if event.kind == "rehabilitation":
-                if event.habitual and "name" in event.spans:
+                # Habitual, or told as given before the story's treatment was.
+                before = day0 is not None and event.sentence.index < day0
+                if (event.habitual or before) and "name" in event.spans:
                     add(event.name or event.key, event.spans["name"], "rehabilitation")
                 continue
             if day0 is not None and event.sentence.index < day0 and "name" in event.spans:
@@ -2367,11 +2443,55 @@ _TRIED = re.compile(
     _FLAGS,
 )
 _BEFORE = re.compile(r"\b(?:before|prior)\b", _FLAGS)
+# "She had received eleven anti-VEGF injections and photodynamic therapy before she came",
+# "he has previously tried vitamin A": a perfect tense told before the story's treatment
+# tells what was done before it.
+_PERFECT = re.compile(
+    r"\b(?:had|has|have)\s{1,3}(?:(?:previously|already|earlier|also|once)\s{1,3})?(?:"
+    + _phrases(_P["perfect_verbs"])
+    + r")\s{1,3}(?P<body>[^.;:]{3,120}?)"
+    r"(?=\s{0,2}(?:[.;:]|$)|,\s{0,2}(?:but|yet|which|he|she|they|without)\b"
+    r"|\s(?:and\s{1,3})?(?:had|has|have)\b|\s(?:but|without|with\s{1,3}no|to\s{1,3}no|in\s{1,3}vain|"
+    r"before|for|since|in|at|from|until|which|when|after|during|over|on|because)\b)",
+    _FLAGS,
+)
+# "Prior therapy: ABA, speech therapy and a gluten-free diet" (a list's own heading)
+_PRIOR_HEADING = re.compile(
+    r"^[^A-Za-z]{0,3}(?:"
+    + _phrases(_P["heading_keys"])
+    + r")\s{0,2}:\s{0,2}(?P<body>[^.;]{3,200})",
+    _FLAGS,
+)
+# "Oral prednisolone was started at presentation but was stopped after two weeks"
+_STOPPED_PASSIVE = re.compile(
+    r"\b(?P<drug>" + _phrases(_P["prior_drugs"]) + r")\b[^.;]{0,60}?\b(?:was|were|had\s{1,3}been)"
+    r"\s{1,3}(?:later\s{1,3}|then\s{1,3}|subsequently\s{1,3})?(?:stopped|discontinued|"
+    r"withdrawn|tapered\s{1,3}off)\b",
+    _FLAGS,
+)
+# Words that make a listed item a treatment beyond _TREATMENT_NOUN ("omega-3 supplements").
+_PRIOR_NOUN = re.compile(r"\b(?:" + _phrases(_P["treatment_nouns"]) + r")\b", _FLAGS)
+# What opens a listed item without naming it: "then natalizumab", "eleven injections".
+_ITEM_LEAD = re.compile(
+    r"^(?:(?:then|also|later|finally|even)\s{1,3})?(?:(?:\d{1,3}|"
+    + _NUM
+    + r"|several|various|many|some|different|multiple|other|all)\s{1,3})?"
+    r"(?:(?:courses?|rounds?|cycles?|sessions?|doses?|trials?)\s{1,3}of\s{1,3})?",
+    _FLAGS,
+)
+# "patching and vision therapy for almost a year": the time is not part of the list.
+_FOR_DURATION = re.compile(
+    r"\s(?:for|over)\s{1,3}(?:(?:about|almost|nearly|over|more\s{1,3}than|several|many|a|an|"
+    r"the\s{1,3}(?:past|last))\s|\d|" + _NUM + r"\s)",
+    _FLAGS,
+)
 _QUANTIFIER = re.compile(
     r"^(?:several|various|many|some|different|multiple|other|all)\s{1,3}", _FLAGS
 )
 _LIST_SPLIT = re.compile(
-    r"\s{0,2},\s{0,2}(?:and\s{1,3}|or\s{1,3})?|\s{1,3}(?:and|or)\s{1,3}", _FLAGS
+    r"\s{0,2},\s{0,2}(?:and\s{1,3}|or\s{1,3}|as\s{1,3}well\s{1,3}as\s{1,3}|plus\s{1,3})?"
+    r"|\s{1,3}(?:and|or|as\s{1,3}well\s{1,3}as|plus)\s{1,3}",
+    _FLAGS,
 )
 
 
@@ -2395,7 +2515,8 @@ _TREATMENT_NOUN = re.compile(
 # What cannot be part of a listed treatment: a new clause's time, subject or verb.
 _NOT_AN_ITEM = re.compile(
     r"^(?:at|in|on|by|after|within|over|for|during|since|until|when|he|she|they|it|his|her|"
-    r"their|the\s{1,3}patient|there|this|vision|which|who)\b|\b(?:was|were|is|are|had|has|"
+    r"their|the\s{1,3}patient|there|this|vision(?!\s{1,3}(?:therapy|training|rehabilitation))|"
+    r"which|who)\b|\b(?:was|were|is|are|had|has|"
     r"have|did|could|remained|stayed|kept)\b",
     _FLAGS,
 )
@@ -2417,6 +2538,15 @@ _FAILED = re.compile(
     r"(?:(?:courses?|trials?|rounds?|cycles?|doses?|kinds?|types?)\s{1,3}of\s{1,3})?)?"
     r"(?P<body>(?!to\b)[A-Za-z][^,;:.()]{2,80}?)(?=\s{0,2}(?:[,;:.()]|$)|\s(?:and\s{1,3}then|"
     r"before|in\s{1,3}(?:19|20)\d\d|but|so|after|when)\b)",
+    _FLAGS,
+)
+# Where a prior treatment's name ends: the eye or the year it was done in is told apart.
+_NAME_TAIL = re.compile(
+    r"\s(?:on|in|to|of)\s{1,3}(?:the|his|her|their|both)\s{1,3}(?:right|left|both|eyes?)\b"
+    r"|\s(?:in|since|from|during)\s{1,3}(?:19|20)\d\d\b"
+    r"|\s(?:once|twice|(?:\d{1,2}|"
+    + _NUM
+    + r")\s{1,3}times)\s{1,3}(?:a|per|each)\s{1,3}(?:day|week|month)",
     _FLAGS,
 )
 _DETERMINER_LEAD = re.compile(r"^(?:the|a|an|his|her|their)\s+")
@@ -2451,6 +2581,66 @@ def _split_list(body: str, offset: int) -> list[tuple[str, Span]]:
     return items
 
 
+def _treatment_items(body: str, body_start: int, offset: int) -> list[tuple[str, Span, str]]:
+    """The items of a list told as done before ('tried X, Y and Z'), when one of them at
+    least is a treatment: the others are named in the same breath (new drug names)."""
+    duration = _FOR_DURATION.search(body)
+    if duration:
+        body = body[: duration.start()]
+    items: list[tuple[str, Span, str]] = []
+    treatment_like = False
+    for listed, (start, _end) in _split_list(body, body_start):
+        lead = _ITEM_LEAD.match(listed)
+        skip = lead.end() if lead else 0
+        item = listed[skip:]
+        dose = _DOSE_MASS.search(item)  # "idebenone 900 mg/day": the dose is not the name
+        if dose:
+            item = item[: dose.start()]
+        item = item.rstrip(" ,")
+        if not item or len(item.split()) > 6 or _NOT_AN_ITEM.search(item) or _has_cells(item):
+            continue
+        treatment_like = treatment_like or bool(
+            _TREATMENT_NOUN.search(item) or _PRIOR_NOUN.search(item)
+        )
+        kind = "drug" if _has_drug(item) else "other"
+        items.append((item, _abs((start + skip, start + skip + len(item)), offset), kind))
+    return items if treatment_like and len(items) <= 8 else []
+
+
+def _listed_in(
+    text: str, offset: int, present: frozenset[str], before: bool
+) -> list[tuple[str, Span, str]]:
+    """Lists told as done before: 'had received X and Y' (before the story's treatment
+    only) and 'Prior therapy: X, Y' (a list under its own heading, anywhere)."""
+    found: list[tuple[str, Span, str]] = []
+    if before and hit(present, _PERFECT_GATE):
+        for match in _PERFECT.finditer(text):
+            found.extend(_treatment_items(match.group("body"), match.start("body"), offset))
+    heading = _PRIOR_HEADING.match(text) if hit(present, _HEADING_GATE) else None
+    if heading:
+        found.extend(_treatment_items(heading.group("body"), heading.start("body"), offset))
+    return found
+
+
+def _tried_in(text: str, offset: int) -> list[tuple[str, Span, str]]:
+    """'He tried acupuncture and several medications, but nothing helped'; without a told
+    failure, only a list that names a treatment is one ('we tried patching')."""
+    found: list[tuple[str, Span, str]] = []
+    failed = bool(_FAILURE.search(text))
+    for match in _TRIED.finditer(text):
+        if not failed:
+            found.extend(_treatment_items(match.group("body"), match.start("body"), offset))
+            continue
+        for listed_item, (start, end) in _split_list(match.group("body"), match.start("body")):
+            quantifier = _QUANTIFIER.match(listed_item)  # "several medications"
+            skip = quantifier.end() if quantifier else 0
+            item = listed_item[skip:]
+            if item and len(item.split()) <= 6:
+                kind = "drug" if _has_drug(item) else "other"
+                found.append((item, _abs((start + skip, end), offset), kind))
+    return found
+
+
 def _prior_in(
     sentence: Sentence,
     day0: int | None,
@@ -2473,7 +2663,7 @@ def _prior_in(
         if lead:
             body_start += lead.end()
             body = body[lead.end() :]
-        if not (lead or _TREATMENT_NOUN.search(body[:60])):
+        if not (lead or _TREATMENT_NOUN.search(body[:60]) or _PRIOR_NOUN.search(body[:60])):
             continue
         body = body[: _list_end(body)]
         for item, span in _split_list(body, body_start):
@@ -2492,20 +2682,9 @@ def _prior_in(
                     kind = "drug" if _has_drug(item) else "other"
                     found.append((item, _abs(span, offset), kind))
     # "He tried acupuncture and several medications, but nothing helped"
-    if (
-        before_day0
-        and not cells.get(sentence.index)
-        and hit(present, _TRIED_GATE)
-        and _FAILURE.search(text)
-    ):
-        for match in _TRIED.finditer(text):
-            for listed_item, (start, end) in _split_list(match.group("body"), match.start("body")):
-                quantifier = _QUANTIFIER.match(listed_item)  # "several medications"
-                skip = quantifier.end() if quantifier else 0
-                item = listed_item[skip:]
-                if item and len(item.split()) <= 6:
-                    kind = "drug" if _has_drug(item) else "other"
-                    found.append((item, _abs((start + skip, end), offset), kind))
+    if before_day0 and not cells.get(sentence.index) and hit(present, _TRIED_GATE):
+        found.extend(_tried_in(text, offset))
+    found.extend(_listed_in(text, offset, present, before_day0 and not cells.get(sentence.index)))
     if (day0 is None or sentence.index <= day0) and hit(present, _FAILED_IN_GATE):
         found.extend(_failed_in(sentence, cells))
     if not cells.get(sentence.index):
@@ -2532,7 +2711,8 @@ def _prior_in(
             found.append((f"treatment for {what}", _abs(match.span(), offset), "other"))
     if not hit(present, _PRIOR_DRUG_GATE):
         return found
-    for pattern in (_STOPPED, _DOSE_OF):
+    passive = hit(present, _STOPPED_PASSIVE_GATE)
+    for pattern in (_STOPPED, _DOSE_OF, _STOPPED_PASSIVE) if passive else (_STOPPED, _DOSE_OF):
         for match in pattern.finditer(text):
             found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
     if before_day0:
@@ -2651,6 +2831,28 @@ def _strip_abbr(text: str) -> str:
 def _same(a: str, b: str) -> bool:
     wa, wb = set(a.lower().split()), set(b.lower().split())
     return bool(wa and wb) and len(wa & wb) / max(len(wa), len(wb)) >= 0.5
+
+
+@lru_cache(maxsize=256)
+def _prior_name(text: str) -> str:
+    """A told prior treatment as its name: lower case, no article, without the eye, year,
+    frequency or dose told after it ("idebenone 900 mg/day" -> "idebenone").  Cached: junk
+    repeats one phrase thousands of times."""
+    name = " ".join(text.lower().split()).strip(" ,.;:")
+    name = _DETERMINER_LEAD.sub("", name)
+    tail = _NAME_TAIL.search(name)  # "trabeculectomy on the right eye in 2015"
+    if tail and tail.start() > 0:
+        name = name[: tail.start()]
+    dose = _DOSE_MASS.search(name) if _DIGIT.search(name) else None
+    if dose and dose.start() > 0:
+        name = name[: dose.start()].rstrip(" ,")
+    return name
+
+
+def _within(a: str, b: str) -> bool:
+    """Whether every word of ``a`` is a word of ``b`` (brackets aside)."""
+    wa, wb = set(a.lower().strip("()").split()), {w.strip("()") for w in b.lower().split()}
+    return bool(wa) and wa <= wb
 
 
 def _float(text: str | None) -> float | None:
