@@ -170,13 +170,14 @@ class Document:
             if not raw or raw.isspace():
                 continue
             stripped = raw.strip()
+            body_end = start + len(raw.rstrip())
             header_key = None
             match = _HEADER.match(raw) if ":" in raw else None
-            if match and _is_header_key(match.group(1)):
-                key = match.group(1).strip()
+            if match and _is_header_key(key := match.group(1)):
+                key = key.strip()
                 if match.group(2):
                     value_start = start + match.start(2)
-                    value_end = start + len(raw.rstrip())
+                    value_end = body_end
                     headers.append(
                         HeaderField(
                             key,
@@ -206,7 +207,26 @@ class Document:
                 section = None
                 section_has_bullets = False
             body_start = start + (bullet.end() if bullet else len(raw) - len(raw.lstrip()))
-            for s_start, s_end in _sentence_spans(text, body_start, start + len(raw.rstrip())):
+            if (
+                body_start < body_end <= body_start + MAX_SENTENCE
+                and _ANY_END.search(raw) is None
+                and not text[body_start].isspace()
+            ):
+                # The usual list or header line: one sentence, trimmed already
+                # (what _sentence_spans gives for it, without its two calls).
+                sentences.append(
+                    Sentence(
+                        body_start,
+                        body_end,
+                        text[body_start:body_end],
+                        len(sentences),
+                        line_no,
+                        section,
+                        header_key,
+                    )
+                )
+                continue
+            for s_start, s_end in _sentence_spans(text, body_start, body_end):
                 sentences.append(
                     Sentence(
                         s_start,
