@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from caserecord import extract
+from caserecord import Severity, extract
 from caserecord.extraction._document import Document
 from caserecord.extraction.adverse import extract_adverse
 
@@ -160,3 +160,13 @@ def test_an_event_takes_the_time_told_with_it(text: str, when: tuple[float, str]
 def test_the_description_is_the_harm_not_its_outcome() -> None:
     text = EYE + "She developed urinary retention requiring catheterisation."
     assert events(text) == [("urinary retention", None)]
+
+
+def test_a_modal_in_an_earlier_clause_does_not_make_the_harm_a_risk() -> None:
+    # "can" belongs to the outcome clause; "but" opens the clause that tells the event.
+    text = (
+        "He had two injections of stem cells in May. "
+        "He can now walk unaided but experienced a mild fever after the second injection."
+    )
+    events = extract(text).adverse_events
+    assert [(e.description, e.severity) for e in events] == [("mild fever", Severity.MILD)]

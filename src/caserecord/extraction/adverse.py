@@ -1005,11 +1005,14 @@ def _hypothetical(text: str, position: int) -> bool:
 def _clause_has(pattern: re.Pattern[str], text: str, position: int) -> bool:
     """Whether ``pattern`` occurs in the clause of ``text`` that ends at ``position``."""
     low = max(0, position - _CLAUSE_WINDOW)
-    clause = max(low, *(text.rfind(mark, low, position) for mark in ",;:"))
+    clause = max(low, *(text.rfind(mark, low, position) for mark in _CLAUSE_MARKS))
     return pattern.search(text, clause, position) is not None
 
 
 _CLAUSE_WINDOW = 100
+# Where a clause starts: "He can now walk but experienced a fever" -- the "can" of
+# the first clause does not make the second one's fever a risk.
+_CLAUSE_MARKS = (",", ";", ":", " but ", " yet ", " however ", " although ", " though ")
 
 
 def _conjoined(item: str, offset: int) -> list[tuple[str, Span]]:
