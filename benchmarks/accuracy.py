@@ -85,24 +85,7 @@ def measurement_json(m: Any) -> dict[str, Any]:
         else:
             out["value"] = word
         return out
-    quantity = next(
-        (
-            q
-            for q in (
-                getattr(m, name, None)
-                for name in (
-                    "quantity",
-                    "p100_latency",
-                    "amplitude",
-                    "thickness",
-                    "mean_deviation",
-                    "pressure",
-                )
-            )
-            if q is not None
-        ),
-        None,
-    )
+    quantity = m.measured_quantity()
     if quantity is not None:
         unit = {"um": "um", "min": "minute", "h": "hour", "s": "second", "deg": "degree"}.get(
             quantity.unit, quantity.unit

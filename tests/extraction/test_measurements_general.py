@@ -25,17 +25,9 @@ Fact = tuple[str, str | None, str]
 def _value(m: Any) -> str:
     if m.kind == "visual_acuity" and m.acuity is not None:
         return str(m.acuity)
-    for name in (
-        "quantity",
-        "p100_latency",
-        "amplitude",
-        "thickness",
-        "mean_deviation",
-        "pressure",
-    ):
-        quantity = getattr(m, name, None)
-        if quantity is not None:
-            return f"{quantity.value:g} {quantity.unit}"
+    quantity = m.measured_quantity()
+    if quantity is not None:
+        return f"{quantity.value:g} {quantity.unit}"
     if getattr(m, "grade", None):
         return str(m.grade)
     word = m.status or m.change

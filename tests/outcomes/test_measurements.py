@@ -7,6 +7,7 @@ from caserecord import (
     IntraocularPressure,
     Measurement,
     OCTMeasurement,
+    Quantity,
     VEPMeasurement,
     VisualAcuity,
     VisualAcuityMeasurement,
@@ -65,3 +66,14 @@ def test_value_text() -> None:
         OCTMeasurement(time=MONTH_3, layer="RNFL", thickness="98 um").value_text() == "RNFL 98 um"
     )
     assert Finding(time=MONTH_3, name="walking", change="improved").measure == "walking"
+
+
+def test_measured_quantity_is_the_field_a_reader_names_first() -> None:
+    time = CaseTime.at(3, "month")
+    vep = VEPMeasurement(time=time, p100_latency="118 ms", amplitude="6 uV")
+    assert vep.measured_quantity() == Quantity.parse("118 ms")
+    assert VEPMeasurement(time=time, amplitude="6 uV").measured_quantity() == Quantity.parse(
+        "6 uV"
+    )
+    assert IntraocularPressure(time=time, pressure="16 mmHg").measured_quantity() is not None
+    assert VisualAcuityMeasurement(time=time, acuity="20/40").measured_quantity() is None

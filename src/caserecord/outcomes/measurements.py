@@ -20,7 +20,7 @@ says which model each entry is:
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -77,6 +77,17 @@ class _MeasurementBase(Evidenced):
         values = [e for key, e in self.evidence.items() if key not in ("time", "eye", "subject")]
         return min(values, key=lambda e: e.start) if values else None
 
+    #: The fields that hold the measured quantity, in the order a reader names them.
+    quantity_fields: ClassVar[tuple[str, ...]] = ()
+
+    def measured_quantity(self) -> Quantity | None:
+        """The measured quantity (a VEP's latency before its amplitude), if any."""
+        for name in self.quantity_fields:
+            value: Quantity | None = getattr(self, name)
+            if value is not None:
+                return value
+        return None
+
     def value_text(self) -> str:
         """The value as a reader would say it."""
         words = [w.value for w in (self.status, self.change) if w is not None]
@@ -121,6 +132,7 @@ class VisualAcuityMeasurement(_MeasurementBase):
 
 class VEPMeasurement(_MeasurementBase):
     kind: Literal["vep"] = "vep"
+    quantity_fields = ("p100_latency", "amplitude")
     p100_latency: Quantity | None = None
     amplitude: Quantity | None = None
 
@@ -146,6 +158,7 @@ class VEPMeasurement(_MeasurementBase):
 
 class ERGMeasurement(_MeasurementBase):
     kind: Literal["erg"] = "erg"
+    quantity_fields = ("amplitude",)
     amplitude: Quantity | None = None
 
     @model_validator(mode="after")
@@ -165,6 +178,7 @@ class ERGMeasurement(_MeasurementBase):
 class OCTMeasurement(_MeasurementBase):
     kind: Literal["oct"] = "oct"
     layer: str | None = Field(default=None, description="RNFL, GCL-IPL, central macula...")
+    quantity_fields = ("thickness",)
     thickness: Quantity | None = None
 
     @model_validator(mode="after")
@@ -191,6 +205,7 @@ class OCTMeasurement(_MeasurementBase):
 
 class VisualFieldMeasurement(_MeasurementBase):
     kind: Literal["visual_field"] = "visual_field"
+    quantity_fields = ("mean_deviation",)
     mean_deviation: Quantity | None = None
 
     @model_validator(mode="after")
@@ -209,6 +224,7 @@ class VisualFieldMeasurement(_MeasurementBase):
 
 class IntraocularPressure(_MeasurementBase):
     kind: Literal["intraocular_pressure"] = "intraocular_pressure"
+    quantity_fields = ("pressure",)
     pressure: Quantity | None = None
 
     @model_validator(mode="after")
@@ -237,6 +253,7 @@ class Finding(_MeasurementBase):
 
     kind: Literal["finding"] = "finding"
     name: str
+    quantity_fields = ("quantity",)
     quantity: Quantity | None = None
     grade: str | None = Field(default=None, description="A grade as written: 'ASIA B', '4/5'.")
 
