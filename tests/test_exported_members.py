@@ -28,3 +28,11 @@ def test_public_classes_are_exported() -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(caserecord.__version__, str)
     assert caserecord.__version__[0].isdigit()
+
+
+def test_lazy_deidentification_names_are_the_deid_modules_all() -> None:
+    # __init__ lists them by hand so that importing caserecord does not import deid.
+    from caserecord import deid
+
+    assert frozenset(deid.__all__) == caserecord._DEID_NAMES
+    assert set(deid.__all__) <= set(caserecord.__all__)
