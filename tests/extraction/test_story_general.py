@@ -352,7 +352,9 @@ def test_rehabilitation_alongside_is_its_own_intervention() -> None:
 # -- patient ------------------------------------------------------------------------------
 
 PATIENTS: list[tuple[str, str, str | None, tuple[float, str] | None, str | None]] = [
-    ("mother's age is not the child's", PARENT_ONH, "male", None, None),
+    # the age told with the treatment ("When Oliver was 22 months old we travelled to a
+    # clinic ... where he received") is the age at presentation; his mother's is not
+    ("age at the treatment, not the mother's", PARENT_ONH, "male", (22, "month"), None),
     ("works as", REPORT_LHON, "male", (31, "year"), "software developer"),
     ("appositive after the age", REPORT_NAION, "female", (55, "year"), "bank clerk"),
     ("father's age and job are not hers", INFANT_HIE, "female", (6, "month"), None),

@@ -6,8 +6,9 @@ Where each comes from, most trusted first:
   Zhang") and the rows of a clinic case sheet ("Cerebral Palsy Female 2
   years Argentinia", even run together as "Cerebral PalsyMale3USA");
 - the age phrase of the prose ("a 55-year-old woman", "male, 28 years old",
-  "aged 47", "our 18 month old", "42 years of age") with the sex noun
-  beside it;
+  "aged 47", "our 18 month old", "42 years of age", "who is 61", "a 61 y/o
+  male", "27 yo M", "baby girl, 16 months", "2 years and 4 months old")
+  with the sex noun beside it;
 - titles (Mr./Mrs./Ms.) and nouns ("a young man", "our daughter");
 - and, only when nothing says it outright, a clear majority of he/his over
   she/her pronouns (or the reverse).
@@ -15,7 +16,11 @@ Where each comes from, most trusted first:
 The age is the *first* age stated for the patient -- the age at
 presentation, as case reports give it in their opening line -- never an
 onset age ("since she was 5 months old") or a later one ("at the age of
-49"), nor a relative's ("her 6-year-old son").  When the text tells of
+49"), nor a relative's ("her 6-year-old son", "his mother, who is 58").
+When the age is told as now ("is now 8 years old") and a younger age is
+told with the treatment ("when she was 6 we tried stem cells"), or the
+latter is the only age told, the age at the treatment is the age at
+presentation.  When the text tells of
 several patients ("Patient 2", "three patients"), the first is read and
 the spans naming the others go to ``others_skipped``.
 
@@ -64,6 +69,7 @@ _SCHEMA = {
     "pronoun_ratio": "number",
     "relatives": "str_list",
     "age_blockers": "str_list",
+    "treatment_words": "str_list",
     "occupations": "str_list",
     "occupation_verbs": "str_list",
     "not_patient_subjects": "str_list",
@@ -135,6 +141,60 @@ _OF_AGE = re.compile(r"\bof\s{1,3}age\b", _I)
 _AGED = re.compile(
     rf"\baged\s{{1,3}}(?:about\s|around\s)?(?P<num>{_NUM})(?:\s{{0,2}}{_UNIT}\b)?", _I
 )
+# "who is 61", "she's 61 years", "I am 61": a bare number after a person and a verb
+# of being, closing its clause ("his IOP was 21" has no such subject; "he was 12 when"
+# is an onset).  Found at the verb; the subject is checked before it.
+_AGE_IS = re.compile(
+    r"(?:is|am|was|['’]s|['’]m|,)\s{1,3}(?:now\s{1,3})?(?P<num>\d{1,3})"
+    r"(?:\s{1,3}(?P<unit>years?|yrs?|months?))?(?:\s{1,3}now)?"
+    r"(?=\s{0,3}(?:[,.;:)!]|and\b|but\b|$))",
+    _I,
+)
+# The verbs that may stand before the number, one blank between (the usual case).
+_AGE_IS_VERBS = ("is", "am", "was", "'s", "’s", "'m", "’m")
+# A blank and a digit (perhaps "now" between): the pass that finds where to look.
+_BLANK_DIGIT = re.compile(r" (now )?\d")
+_AGE_IS_SUBJECT = re.compile(
+    r"\b(?:who|he|she|i|(?:"
+    + _words(_DATA["parent_possessives"])
+    + r")\s{1,3}(?:(?:little|baby|young|eldest|youngest|oldest)\s{1,3})?(?:"
+    + _words([*_DATA["relatives"], *_DATA["child_words"]])
+    # "my daughter Sophie is 7 now"
+    + r")(?:\s{1,3}[a-z]{2,20})?)\s{0,3}$",
+    _I,
+)
+# "a 61 y/o man", "61yo", "18 m/o", "45 y.o.": clinical shorthand for "years old".
+_AGE_YO = re.compile(
+    r"(?<![\d.])(?P<num>\d{1,3})[\s\-]{0,2}(?:(?P<unit>[ym])\s?/\s?o|y\.\s?o\.?|yo)(?![a-z0-9/])",
+    _I,
+)
+# "baby girl, 16 months", "boy, 5 years": a sex noun and an age with its unit.
+_NOUN_AGE = re.compile(
+    r"\b(?P<sex>boy|girl|man|woman|gentleman|lady)[ \t]{0,3}[,;:]?[ \t]{0,3}(?P<num>\d{1,3})"
+    rf"[ \t]{{0,2}}{_UNIT}\b(?![ \t]{{0,3}}(?:ago|later|after|before|earlier|old|of)\b)",
+    _I,
+)
+# The age told as now ("is now 8 years old", "who is 61"): when the story also tells
+# a younger age at its treatment ("when she was 6 we tried stem cells"), that is the
+# age at presentation.
+_PRESENT_BEFORE = re.compile(
+    r"\b(?:is|am|are|['’]s|now|today|currently|turns|turned)\s{1,3}(?:(?:now|currently|just|"
+    r"almost|nearly)\s{1,3})?(?:an?\s{1,3})?$",
+    _I,
+)
+_AGE_THEN = re.compile(
+    r"\b(?:when\s{1,3}(?:he|she|they|i|we|the\s{1,3}\w{1,12}|[A-Z]\w{1,20})\s{1,3}"
+    r"(?:was|were|turned)|at\s{1,3}(?:the\s{1,3}age\s{1,3}of|age)|aged)\s{1,3}"
+    rf"(?:(?:about|around|only|just)\s{{1,3}})?(?!an?\s)(?P<num>{_NUM})(?:[\s\-]{{1,2}}{_UNIT}\b)?",
+    _I,
+)
+_TREATMENT_WORDS = re.compile(r"\b(?:" + _words(_DATA["treatment_words"]) + r")\b", _I)
+# "his mother, who is 58", "her husband, aged 64": a relative of the patient's.
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:his|her|their)\s{1,3}(?:" + _words(_DATA["relatives"]) + r")\s{0,3},?\s{0,3}"
+    r"(?:who\s{1,3}|an?\s{1,3})?$",
+    _I,
+)
 # a case-sheet row, possibly run together: "Female 2 years", "PalsyMale3USA"
 _SEX_AGE = re.compile(
     rf"(?<![Ff][Ee])(?P<sex>(?:[Ff]e)?[Mm]ale|(?:FE)?MALE)[ \t]{{0,3}}[,;:]?"
@@ -150,6 +210,8 @@ _AGE_BLOCK = re.compile(
 
 _SEX_WORD = r"(?P<word>" + _words(list(_DATA["sex_words"])) + r")"
 _SEX_AFTER = re.compile(r"[\s,]{0,3}(?:[A-Za-z][\w-]{0,20}\s{1,3}){0,2}?" + _SEX_WORD + r"\b", _I)
+# "27 yo M, construction worker": a capital M or F standing alone after the age.
+_SEX_LETTER_AFTER = re.compile(r"[ \t]{0,2},?[ \t]{1,2}(?P<letter>[MF])(?![\w.'’])")
 _SEX_BEFORE = re.compile(r"\b" + _SEX_WORD + r"[\s,;:(]{0,4}$", _I)
 _SEX_NOUN = re.compile(
     r"\b(?:a|an|the|this|that|young|old|elderly|little)\s{1,3}(?:(?:young|old|elderly|little|"
@@ -333,6 +395,15 @@ _PROFESSION_WORDS = ("profession", "trade")
 # ("Mister. " + a capitalised name of 31 letters), with room to spare.
 _NAME_AGE_REACH = 48
 _HEADER_AGE = re.compile(r"(?<!\s)\s*(\d{1,3}(?:\.\d)?)\s*" + _UNIT + r"?", _I)
+# "2y 4m", "2 years and 4 months": an age in years and months, counted in months.
+_YEARS_MONTHS = re.compile(
+    r"\s{0,3}(?P<years>\d{1,2})\s{0,2}(?:y|yrs?|years?)\.?[\s,]{1,3}(?:and\s{1,3})?"
+    r"(?P<months>\d{1,2})\s{0,2}(?:m|mos?|months?)\b",
+    _I,
+)
+_YEARS_BEFORE = re.compile(
+    r"(?P<years>\d{1,2})\s{0,2}(?:y|yrs?|years?)\.?[\s,]{1,3}(?:and\s{1,3})?$", _I
+)
 
 # category -> the words whose presence a pattern needs (as whole words, but
 # for the first word of an occupation and a series noun: a sentence cut in
@@ -476,15 +547,18 @@ def extract_patient(doc: Document) -> PatientMention:
     others_found, first_end = doc.memo(_other_patients)
     others = list(others_found)
     scope = _scope(doc, first_end)
-    phrases = _AgePhrases(scope)
+    # An "Age:" header is the age: the rarer prose forms are not looked for then.
+    phrases = _AgePhrases(scope, rare=_header(doc, "age") is None)
     sex_ages = _sex_age_matches(scope.text)
+    noun_ages = _noun_age_matches(scope)
 
     # A header wins; otherwise the first cue of the text speaks for the patient.
     # Each source gives its cues in text order, so only its first one can win:
     # the sources below give no other (a text repeating an age phrase a hundred
     # thousand times is read up to its first).
     ages = sorted(
-        _age_cues(doc, scope.text, phrases, sex_ages), key=lambda c: (c.rank > 0, c.position)
+        _age_cues(doc, scope.text, phrases, sex_ages, noun_ages),
+        key=lambda c: (c.rank > 0, c.position),
     )
     if ages:
         value, unit = ages[0].value.split(" ", 1)
@@ -493,7 +567,7 @@ def extract_patient(doc: Document) -> PatientMention:
 
     titles = _title_matches(scope)
     sexes = sorted(
-        _sex_cues(doc, scope, phrases, sex_ages, titles),
+        _sex_cues(doc, scope, phrases, sex_ages, titles, noun_ages=noun_ages),
         key=lambda c: (c.rank > 0, c.position),
     )
     if sexes:
@@ -566,7 +640,7 @@ class _AgePhrases:
     ("old", "of age", "aged", "Name, 47") and of the text.
     """
 
-    def __init__(self, scope: _Scope) -> None:
+    def __init__(self, scope: _Scope, *, rare: bool = True) -> None:
         text, low = scope.text, scope.low
         self._text, self._low = text, low
         # "old" is the word the anchor ends with; "of age" and "aged" start theirs.
@@ -581,7 +655,17 @@ class _AgePhrases:
             candidates += (
                 (max(0, m.start() - 48), source, n, m.end(), m) for n, m in enumerate(anchors)
             )
-        for source, matches in ((2, ageds), (3, _name_age_matches(text))):
+        # The rarer forms ("who is 61", "61 y/o") are looked for only before the
+        # first of the usual ones: after it they could not be the patient's age.
+        usual = [m.start() for found in (olds, of_ages, ageds) for m in found[:1]]
+        head = min(usual, default=len(text)) if rare else 0
+        sources = (
+            (2, ageds),
+            (3, _name_age_matches(text)),
+            (4, _age_is_matches(text, low, head)),
+            (5, _yo_matches(text, low, head)),
+        )
+        for source, matches in sources:
             candidates += ((m.start(), source, n, m.end(), m) for n, m in enumerate(matches))
         candidates.sort(key=lambda c: c[:3])
         self._candidates = candidates
@@ -603,8 +687,16 @@ class _AgePhrases:
             found = _search(_AGE_OLD if source == 0 else _AGE_OF, text, low, bound, end)
         if found is not None and not _blocked(text, low, found.start(), found.end()):
             value = _age_value(found.group("num"), found.group("unit") or None)
+            start, number = found.start(), found.start("num")
+            years = None
+            if value is not None and value.endswith("month") and source < 2:
+                years = _YEARS_BEFORE.search(text, max(0, start - 16), start)
+            if years is not None and value is not None:  # "2 years and 4 months old"
+                months = int(years.group("years")) * 12 + float(value.split()[0])
+                value, start = f"{months:g} month", years.start()
+                number = start
             if value is not None:
-                phrase = _AgePhrase(found.start(), found.end(), found.start("num"), value)
+                phrase = _AgePhrase(start, found.end(), number, value)
         self._read[index] = phrase
         return phrase
 
@@ -628,6 +720,10 @@ class _AgePhrases:
             if phrase is not None:
                 _, source, number, _, _ = candidates[index]
                 heappush(ready, (phrase.start, source, number, phrase))
+
+    def empty(self) -> bool:
+        """Whether the text holds no age phrase at all."""
+        return not self._found and not self._more()
 
     def __iter__(self) -> Iterator[_AgePhrase]:
         index = 0
@@ -680,6 +776,74 @@ def _name_age_matches(scope: str) -> list[re.Match[str]]:
     return matches_at(_NAME_AGE, scope, sorted(starts))
 
 
+def _age_is_matches(text: str, low: str, end: int) -> list[re.Match[str]]:
+    # Found from a blank and a digit (one fast pass), then the verb right before
+    # (lower-case: the folded text); the subject must stand right before the verb.
+    found = []
+    for hit in _BLANK_DIGIT.finditer(low, 0, end):
+        blank = hit.start()
+        last = low[blank - 1] if blank else ""
+        if last == ",":  # only ", now 47" is an age ("20/40 OD, 20/40" is not)
+            if hit.group(1) is None:
+                continue
+            start = blank - 1
+        elif last in ("s", "m"):  # every verb but the comma ends in one of these
+            start = next((blank - len(v) for v in _AGE_IS_VERBS if low.endswith(v, 0, blank)), -1)
+        else:
+            continue
+        if start < 0 or (start and low[start].isalpha() and low[start - 1].isalnum()):
+            continue  # no verb, or "this 5": the verb must start a word
+        # "The former soldier, now 47, ..." needs no subject: the comma sets it apart.
+        if low[start] != "," and _AGE_IS_SUBJECT.search(low, max(0, start - 40), start) is None:
+            continue
+        match = _AGE_IS.match(text, start)
+        if match is not None:
+            found.append(match)
+            if len(found) == _RARE_FORMS_READ:
+                break
+    return found
+
+
+# The rarer age forms are read up to this many: the first age told is the patient's,
+# the next few are there for the sex or occupation beside them.
+_RARE_FORMS_READ = 8
+
+
+def _yo_matches(text: str, low: str, end: int) -> list[re.Match[str]]:
+    # Found from the "/o", "yo" or "y." (plain search), then read with the number
+    # before it, in a few characters around.
+    found: list[re.Match[str]] = []
+    for position in occurrences(low[:end], _YO_MARKS):
+        before = low[max(0, position - 2) : position]
+        if not any(c.isdigit() or c in " -ym" for c in before[-1:]):
+            continue
+        start = max(0, position - 7)
+        if found and start < found[-1].end():
+            start = found[-1].end()
+        match = _AGE_YO_FOLDED.search(text, low, start, min(len(text), position + 6))
+        if match is not None and match.start() <= position < match.end():
+            found.append(match)
+            if len(found) == _RARE_FORMS_READ:
+                break
+    return found
+
+
+_YO_MARKS = ("/o", "yo", "y.o", "y. o")
+
+
+def _noun_age_matches(scope: _Scope) -> list[re.Match[str]]:
+    # A case-sheet or label form ("Patient: baby girl, 16 months"): read at the head
+    # of the text only, where such forms stand.
+    head = _LABEL_HEAD
+    if scope.words is None:
+        return list(_NOUN_AGE_FOLDED.finditer(scope.text, scope.low, 0, head))
+    starts = [w.start for w in scope.words["sex_noun"] if w.whole and w.start < head]
+    return matches_at(_NOUN_AGE, scope.text[: head + 40], starts)
+
+
+_LABEL_HEAD = 3000
+
+
 def _sex_age_matches(scope: str) -> list[re.Match[str]]:
     # "male"/"Male"/"MALE", perhaps after "Fe"/"fe"/"FE": the match starts at
     # the "M" or two letters before it.
@@ -690,11 +854,18 @@ def _sex_age_matches(scope: str) -> list[re.Match[str]]:
 
 
 def _age_cues(
-    doc: Document, scope: str, phrases: _AgePhrases, sex_ages: list[re.Match[str]]
+    doc: Document,
+    scope: str,
+    phrases: _AgePhrases,
+    sex_ages: list[re.Match[str]],
+    noun_ages: list[re.Match[str]],
 ) -> Iterator[_Cue]:
     """The header's age, and the first age of each other source (see extract_patient)."""
     header = _header(doc, "age")
-    if header is not None:
+    both = _YEARS_MONTHS.match(doc.text, header.value_start) if header is not None else None
+    if header is not None and both is not None:
+        yield _Cue(header.value_start, 0, _in_months(both), (both.start("years"), both.end()))
+    elif header is not None:
         match = _HEADER_AGE.match(header.value)
         if match and (age := _age_value(match.group(1), match.group("unit"))):
             span = (header.value_start + match.start(1), header.value_start + match.end())
@@ -704,8 +875,66 @@ def _age_cues(
             yield _Cue(match.start(), 1, age, (match.start("num"), match.end()))
             break
     for phrase in phrases:
-        yield _Cue(phrase.start, 1, phrase.value, (phrase.number_start, phrase.end))
+        then = _age_at_treatment(doc, phrase) if _told_as_now(scope, phrase) else None
+        if then is not None:
+            yield then
+        else:
+            yield _Cue(phrase.start, 1, phrase.value, (phrase.number_start, phrase.end))
         break
+    for match in noun_ages[:1]:
+        both = _YEARS_MONTHS.match(scope, match.start("num"))  # "boy, 2 years and 4 months"
+        if both is not None:
+            yield _Cue(match.start(), 1, _in_months(both), (both.start("years"), both.end()))
+        elif age := _age_value(match.group("num"), match.group("unit")):
+            yield _Cue(match.start(), 1, age, (match.start("num"), match.end()))
+    if header is None and not sex_ages and not noun_ages and phrases.empty():
+        # No age told but the one at the treatment: "we took him to Germany when he
+        # was 22 months old for stem cell treatment".
+        then = _age_at_treatment(doc, None)
+        if then is not None:
+            yield then
+
+
+def _in_months(both: re.Match[str]) -> str:
+    """ "2y 4m" as an age value in months ("28 month")."""
+    return f"{int(both.group('years')) * 12 + int(both.group('months'))} month"
+
+
+def _told_as_now(scope: str, phrase: _AgePhrase) -> bool:
+    """Whether the age is the patient's age now ("is now 8 years old", "who is 61")."""
+    before = scope[max(0, phrase.number_start - 24) : phrase.number_start]
+    return _PRESENT_BEFORE.search(before) is not None
+
+
+def _age_at_treatment(doc: Document, now: _AgePhrase | None) -> _Cue | None:
+    """A younger age told with the treatment ("when he was two and a half ... he received
+    stem cells"): the age at presentation when the story gives the age now."""
+    value, unit = now.value.split(" ", 1) if now is not None else ("inf", "year")
+    now_months = float(value) * _MONTHS[unit]
+    low, sentences = doc.memo(folded_text), doc.sentences
+    starts = doc.memo(_sentence_starts)
+    told: dict[int, bool] = {}  # sentence index -> whether it tells a treatment
+    for position in occurrences(low, _AGE_THEN_WORDS) if sentences else ():
+        match = _AGE_THEN.match(doc.text, position)
+        if match is None:
+            continue
+        index = max(0, bisect_right(starts, position) - 1)
+        if index not in told:
+            told[index] = _TREATMENT_WORDS.search(sentences[index].text) is not None
+        if not told[index]:
+            continue
+        age = _age_value(match.group("num"), match.group("unit") or unit)
+        if age is None:
+            continue
+        then_value, then_unit = age.split(" ", 1)
+        if 0 < float(then_value) * _MONTHS[then_unit] < now_months:
+            return _Cue(match.start("num"), 1, age, (match.start("num"), match.end()))
+    return None
+
+
+# The words an age told with the treatment starts with (see _AGE_THEN).
+_AGE_THEN_WORDS = ("when ", "at age", "at the age", "aged ")
+_MONTHS = {"year": 12.0, "month": 1.0, "week": 12 / 52.18, "day": 12 / 365.25}
 
 
 def _blocked(text: str, low: str, start: int, end: int) -> bool:
@@ -713,6 +942,11 @@ def _blocked(text: str, low: str, start: int, end: int) -> bool:
     first = max(0, start - 40)
     if _search(_AGE_BLOCK, text[first:start], low[first:start]):  # the slice, as ever
         return True
+    before = low[first:start]
+    if ("his" in before or "her" in before) and _search(
+        _RELATIVE_BEFORE, text[first:start], before
+    ):
+        return True  # "his mother, who is 58" ("their" holds "her")
     relative = _search(_RELATIVE_AFTER, text, low, end, min(len(text), end + 40), anchored=True)
     if relative is None:
         return False
@@ -785,6 +1019,8 @@ def _sex_cues(
     phrases: _AgePhrases,
     sex_ages: list[re.Match[str]],
     titles: list[re.Match[str]],
+    *,
+    noun_ages: list[re.Match[str]],
 ) -> Iterator[_Cue]:
     """The header's sex, and the first sex of each other source (see extract_patient)."""
     text = scope.text
@@ -797,8 +1033,15 @@ def _sex_cues(
     if sex_ages:
         match = sex_ages[0]
         yield _Cue(match.start(), 1, sex_words[fold(match.group("sex"))], match.span("sex"))
+    if noun_ages:  # "baby girl, 16 months"
+        match = noun_ages[0]
+        yield _Cue(match.start(), 1, sex_words[fold(match.group("sex"))], match.span("sex"))
     low = scope.low
     for phrase in phrases:  # "a 55-year-old woman", "male, 28 years old"
+        letter = _SEX_LETTER_AFTER.match(text, phrase.end)  # "27 yo M"
+        if letter is not None:
+            yield _Cue(phrase.start, 1, _sex_of(letter.group("letter")) or "", letter.span(1))
+            break
         near = _search(
             _SEX_AFTER, text, low, phrase.end, min(len(text), phrase.end + 60), anchored=True
         ) or _search(_SEX_BEFORE, text, low, max(0, phrase.start - 30), phrase.start)
@@ -1016,6 +1259,8 @@ def _other_patients(doc: Document) -> tuple[list[Span], int]:
 
 
 _SEX_NOUN_FOLDED = FoldedPattern(_SEX_NOUN)
+_AGE_YO_FOLDED = FoldedPattern(_AGE_YO)
+_NOUN_AGE_FOLDED = FoldedPattern(_NOUN_AGE)
 _CHILD_FOLDED = FoldedPattern(_CHILD)
 _SERIES_ORDINAL_FOLDED = FoldedPattern(_SERIES_ORDINAL)
 # The case-insensitive patterns that ``_search`` runs on folded text.
@@ -1025,6 +1270,7 @@ _FOLDED: dict[re.Pattern[str], FoldedPattern] = {
         _AGE_OLD,
         _AGE_OF,
         _AGE_BLOCK,
+        _RELATIVE_BEFORE,
         _RELATIVE_AFTER,
         _POSSESSIVE_BEFORE,
         _SEX_AFTER,

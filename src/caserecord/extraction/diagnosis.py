@@ -24,7 +24,10 @@ most specific mention.
 
 Side, cause and onset come from the mention's own words first ("optic
 neuropathy OS", "injury from a climbing accident 18 months prior to
-treatment", "born with encephalopathy"), then from the story: an eye
+treatment", "born with encephalopathy", "at eight months old he was
+diagnosed with ..." against the age at presentation), then from the
+story -- its history, which ends where the treatment is told, but for
+sentences that look back ("three years ago"): an eye
 disease without a side takes the eye the story speaks of first, the main
 condition takes the first stated cause and onset of the history ("four
 months ago due to a serious car accident"), traumatic conditions take the
@@ -85,6 +88,7 @@ _SCHEMA = {  # every key but "conditions", which _check_conditions reads
     "weak_cause_cues": "str_list",
     "not_cause_before": "str_list",
     "empty_values": "str_list",
+    "not_cause_alone": "str_list",
     "backward_cause_cues": "str_list",
     "cause_heads": "str_list",
     "trauma_heads": "str_list",
@@ -94,6 +98,9 @@ _SCHEMA = {  # every key but "conditions", which _check_conditions reads
     "mutation_verbs": "str_list",
     "as_a_result_sources": "str_list",
     "onset_cues": "str_list",
+    "given_verbs": "str_list",
+    "cells_given": "str_list",
+    "first_noticed_verbs": "str_list",
     "visit_words": "str_list",
     "treatment_words": "str_list",
     "post_treatment_words": "str_list",
@@ -384,6 +391,7 @@ _FALL = re.compile(
 _CAUSE_STOP = re.compile(r"[.;:!?\n]|,\s|\s{3}|\s(?:" + _words(_DATA["cause_stops"]) + r")\b", _I)
 _NOT_CAUSE_BEFORE = re.compile(r"\b(?:" + _words(_DATA["not_cause_before"]) + r")\s{1,3}$", _I)
 _EMPTY = _set("empty_values")
+_NOT_CAUSE_ALONE = _set("not_cause_alone")
 _FALL_STOP = re.compile(r"\sto\b", _I)
 _CAUSE_STRIP = re.compile(r"^(?:(?:" + _words(_DATA["cause_strip"]) + r")\s{1,3}){1,4}", _I)
 _AS_A_RESULT = re.compile(r"\bas\s{1,3}a\s{1,3}result\b(?!\s{1,3}of)", _I)
@@ -417,9 +425,21 @@ _UNIT_OF = re.compile(
 )
 _NUMBER_BEFORE = re.compile(rf"(?P<num>{_NUM})\s{{1,3}}$")
 _SINCE_AGE = re.compile(
-    r"\b(?:since|from|at)\s{1,3}(?:(?:he|she|the\s{1,3}patient|the\s{1,3}child)\s{1,3}was\s{1,3}"
-    rf"|the\s{{1,3}}age\s{{1,3}}of\s{{1,3}})(?:about\s{{1,3}})?(?P<num>{_NUM})"
-    r"(?:[\s\-]{1,2}(?P<unit>years?|months?|weeks?))?(?:[\s\-]{1,2}old)?",
+    # "since she was 5 months old", "at the age of 30", "at age 30", "when he was 12"
+    r"\b(?:(?:since|from|at)\s{1,3}(?:(?:he|she|i|the\s{1,3}patient|the\s{1,3}child)\s{1,3}was\s{1,3}"
+    r"|the\s{1,3}age\s{1,3}of\s{1,3}|age\s{1,3})"
+    r"|when\s{1,3}(?:he|she|i|the\s{1,3}patient|the\s{1,3}child)\s{1,3}was\s{1,3})"
+    # "when she was a teenager" is no number of years
+    rf"(?:about\s{{1,3}})?(?!an?\s)(?P<num>{_NUM})"
+    r"(?:[\s\-]{1,2}(?P<unit>years?|months?|weeks?))?(?:[\s\-]{1,2}old)?"
+    # "at eight months old", "at 8 months of age": an age only with "old" or "of age"
+    # ("at 3 months" alone is a follow-up time).
+    rf"|\b(?:since|from|at)\s{{1,3}}(?P<num2>{_NUM})[\s\-]{{1,2}}(?P<unit2>years?|months?|weeks?)"
+    r"(?:(?P<old>[\s\-]{1,2}old|\s{1,3}of\s{1,3}age)\b"
+    # "At 14 months he was diagnosed": bare, an age only where an onset is told (and
+    # not "at 3 months after the injection", nor weeks: "born at 28 weeks" is gestation).
+    r"|(?<![Ww]eeks)(?<![Ww]eek)(?!\s{1,3}(?:post|after|later|following|from|since|into|of|"
+    r"gestation)\b|[\s\-]{1,2}post|['’]))",
     _I,
 )
 _BORN_WITH = re.compile(
@@ -428,6 +448,21 @@ _BORN_WITH = re.compile(
     _I,
 )
 _AT_BIRTH = re.compile(r"\b(?:since|from|at)\s{1,3}birth\b|\bcongenital", _I)
+# "At 14 months he was diagnosed": a bare age dates an onset in a young child's story,
+# where the sentence says the condition was first found.
+_CHILD_YEARS = 5
+_FIRST_NOTICED = re.compile(r"\b(?:" + _words(_DATA["first_noticed_verbs"]) + r")\b", _I)
+# A sentence telling the treatment given: a verb of giving and what was given.
+_GIVEN = re.compile(
+    r"\b(?:"
+    + _words(_DATA["given_verbs"])
+    + r")\b|\bhad\s{1,3}(?:(?:an?|the|his|her|their)\s{1,3})?"
+    r"(?:[\w\-]{1,20}\s{1,3}){0,3}?(?:injections?|infusions?|transplant(?:ation)?|implantation)\b",
+    _I,
+)
+_CELLS_GIVEN = re.compile(r"\b(?:" + _words(_DATA["cells_given"]) + r")\b", _I)
+# The letter and digit runs one of which every match of _CELLS_GIVEN holds.
+_GIVEN_RUNS = frozenset(re.findall(r"[a-z0-9]+", fold(" ".join(_DATA["cells_given"]))))
 _ONSET_RELATIONS = frozenset({"before_now", "duration", "date"})
 
 # Those read over whole sentences, run fast on their folded text (see _folded).
@@ -586,7 +621,7 @@ _GENERIC_GATE = _Gate(_DATA["generic_cues"])
 _CAUSE_HEAD_GATE = _Gate([*_DATA["cause_heads"], *_DATA["fall_verbs"]])  # _CAUSE_HEAD, _FALL
 _TREATMENT_GATE = _Gate(_DATA["treatment_words"])
 _UNIT_GATE = _Gate(["year", "years", "month", "months", "week", "weeks", "day", "days"])
-_SINCE_GATE = _Gate(["since", "from", "at"])
+_SINCE_GATE = _Gate(["since", "from", "at", "when"])
 
 
 _T = TypeVar("_T")
@@ -1616,6 +1651,8 @@ def _cause_phrase(
         return f"{verb} {phrase}", (offset + cue.start(), offset + end)
     if weak and not _CAUSE_HEAD.search(phrase):
         return None
+    if weak and phrase.lower() in _NOT_CAUSE_ALONE:
+        return None  # "poor vision from birth": when, not why ("a difficult birth" is why)
     if mention is not None and set(phrase.split()) <= set(mention.name.split()):
         return None
     return phrase, (offset + start, offset + end)
@@ -1809,12 +1846,26 @@ def _custom_times(
         return found
     age_unit = _UNITS.get((patient.age_unit or "year")[0], TimeUnit.YEAR)
     for match in _SINCE_AGE_FOLDED.finditer(text, folded):
-        if not per_mention and match.group().lower().startswith("at"):
-            continue  # "at the age of 49" in a story is a later visit, not an onset
-        value = parse_number(match.group("num"))
+        lead = match.group()[:4].lower()
+        bare = match.group("num2") is not None and match.group("old") is None
+        if (bare or lead == "when" or (lead.startswith("at") and not per_mention)) and not (
+            context.onset_cue
+        ):
+            # "at the age of 49" in a story is a later visit, not an onset, unless the
+            # sentence tells of one ("lost her sight at the age of 14"); so is "at 14
+            # months" or "when she was 6" ("diagnosed at 14 months").
+            continue
+        if bare and (
+            not per_mention
+            or (age_unit is TimeUnit.YEAR and patient.age_value > _CHILD_YEARS)
+            or not _FIRST_NOTICED.search(text)
+        ):
+            continue  # only a young child's story dates a diagnosis by a bare age
+        value = parse_number(match.group("num") or match.group("num2"))
         if value is None:
             continue
-        unit = _UNITS[fold((match.group("unit") or age_unit.value)[0])]
+        unit_word = match.group("unit") or match.group("unit2") or age_unit.value
+        unit = _UNITS[fold(unit_word[0])]
         months_ago = patient.age_value * _MONTHS_PER[age_unit] - value * _MONTHS_PER[unit]
         if months_ago <= 0:
             continue
@@ -1927,7 +1978,9 @@ def _story(groups: list[_Group], contexts: Iterable[_Context], patient: PatientM
             if group.laterality is None and {"eye", "lateral"} <= group.tags:
                 group.laterality, group.laterality_span = eye_side
     primary = _primary(groups)
-    causes = _StoryCauses(contexts)
+    # The history ends where the treatment is told: "lost his hair after the
+    # chemotherapy" or "a retinal detachment" a week later are no causes of the disease.
+    causes = _StoryCauses(_until_treatment(contexts))
     for group in groups:
         if group.cause is not None:
             continue
@@ -1946,11 +1999,49 @@ def _story(groups: list[_Group], contexts: Iterable[_Context], patient: PatientM
             if group.cause is None and "hereditary" in group.tags and mutation is not None:
                 group.cause, group.cause_span = mutation
     if primary is not None and primary.onset is None and not primary.at_birth:
-        for context in contexts:
+        for context in _until_treatment(contexts):
             times = _onset_times(context, patient, per_mention=False)
             if times and context.in_story:
                 primary.onset = times[0]
                 break
+
+
+def _until_treatment(contexts: Iterable[_Context]) -> Iterator[_Context]:
+    """The sentences of the history: all up to the first that tells the treatment given
+    ("he received umbilical cord stem cells"), that one included; after it, not those
+    that go on from it -- the rest of its paragraph, "a week later ..." -- unless they look
+    back ("was blinded by methanol three years ago").  A later paragraph may be history
+    again (a case report's presentation after its abstract)."""
+    told_line: int | None = None
+    for context in contexts:
+        if told_line is None:
+            yield context
+            if _tells_treatment(context):
+                told_line = context.sentence.line
+            continue
+        if _looks_back(context):
+            yield context
+        elif context.sentence.line == told_line or _tells_treatment(context):
+            told_line = context.sentence.line
+        elif not any(t.relation == "after_previous" for t in context.times):
+            yield context
+
+
+def _looks_back(context: _Context) -> bool:
+    """ "... three years ago", "two months earlier": a time before the story's now."""
+    if context.runs.isdisjoint(_BACK_WORDS):
+        return False
+    return any(t.relation == "before_now" for t in context.times)
+
+
+# Every "before_now" time holds one of these words (see time.py's "ago" rule).
+_BACK_WORDS = frozenset({"ago", "earlier", "before", "prior"})
+
+
+def _tells_treatment(context: _Context) -> bool:
+    if context.runs.isdisjoint(_GIVEN_RUNS):
+        return False
+    return bool(_CELLS_GIVEN.search(context.text)) and bool(_GIVEN.search(context.text))
 
 
 def _primary(groups: list[_Group]) -> _Group | None:

@@ -4,13 +4,15 @@ Two steps:
 
 1. :func:`find_times` reads one sentence and returns :class:`TimeMention`
    objects: offsets after treatment ("by the third month post-operation",
-   "on postoperative day 3", "at the 6-month follow-up"), offsets before
-   the story's present ("four months ago", "a five-day history of"),
-   offsets after the previous event ("2 days later"), calendar dates
+   "on postoperative day 3", "at the 6-month follow-up", "at the 6-week
+   mark", "by month 6", "Now, one year later"), offsets before the story's
+   present ("four months ago", "a five-day history of"), offsets after the
+   previous event ("2 days later", "a year and a half on"), calendar dates
    ("in March, 2008") and phase cues ("before treatment", "at discharge",
-   "now").  Cue words live in ``data/time.json``.
+   "at her latest visit", "now").  Cue words live in ``data/time.json``.
 2. :class:`TimeContext` walks the document and answers "when is this
-   clause?" from, in order: a mention in the same clause, a leading
+   clause?" from, in order: a mention in the same clause (the one right
+   after the value when there is one: "5.5 at baseline"), a leading
    mention of the sentence, the section heading, and the narrative's
    order (before the first intervention is baseline; after it, the most
    recent stated time, else follow-up).
@@ -52,7 +54,20 @@ _alternation = alternation
 _UNIT_WORD: dict[str, str] = {
     spelling: unit for unit, spellings in _DATA["units"].items() for spelling in spellings
 }
+# "a fortnight": a unit word that counts in another unit ("fortnight" -> 2 weeks).
+_UNIT_TIMES: dict[str, float] = {}
+for _word, (_unit_name, _times) in _DATA["unit_multiples"].items():
+    _UNIT_WORD[_word] = _unit_name
+    _UNIT_TIMES[_word] = float(_times)
 _UNIT = r"(?P<unit>" + _alternation(list(_UNIT_WORD)) + r")"
+# "a year and a half later", "two months and a half": the half follows the unit.
+_HALF = r"(?P<half>\s+and\s+a\s+half)?"
+# "a month on he could ...": a subject after "on" that no medication or place can be.
+_ON_SUBJECTS = ("he", "she", "i", "we", "they", "it", "there")
+# The nouns of a follow-up visit ("at the 6-month review") and of a point in time
+# on the follow-up ("at the 6-week mark").
+_VISIT = _alternation(_DATA["visit_nouns"], flexible=True)
+_TIME_POINT = _alternation(_DATA["time_point_nouns"], flexible=True)
 _NUM = r"(?P<num>half[- ]an?|" + NUMBER_WORD_PATTERN + r"|a|an|a couple of|a few|several)"
 _TREATMENT = (
     r"(?:the\s+|his\s+|her\s+|their\s+|this\s+)?(?:\w+\s+){0,3}?(?:"
@@ -104,7 +119,14 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
         "ago",
         "before_now",
         re.compile(
-            r"\b" + _APPROX + _NUM + r"\s+" + _UNIT + r"s?\s+(?P<rel>ago|earlier|before|prior)\b",
+            r"\b"
+            + _APPROX
+            + _NUM
+            + r"\s+"
+            + _UNIT
+            + r"s?"
+            + _HALF
+            + r"\s+(?P<rel>ago|earlier|before|prior)\b",
             _FLAGS,
         ),
     ),
@@ -117,8 +139,7 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
             + r"[- ]"
             + _UNIT
             + r"s?\s+(?:post[- ]?(?:operative|treatment|transplant)\s+)?"
-            r"(?:follow[- ]?up|assessment|visit|review|evaluation|check(?:[- ]?up)?|"
-            r"re-?examination|examination|exam|appointment|consultation)s?\b",
+            r"(?:" + _VISIT + r"|" + _TIME_POINT + r")s?\b",
             _FLAGS,
         ),
     ),
@@ -152,6 +173,23 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "Now, one year later": the story's present, told from the treatment (not
+        # from the last time the story was at).
+        "now_later",
+        "after_day0",
+        re.compile(
+            r"\b(?:now|today)\b,?\s+"
+            + _APPROX
+            + _NUM
+            + r"[- ]"
+            + _UNIT
+            + r"s?"
+            + _HALF
+            + r"\s+(?P<rel>later|on)\b",
+            _FLAGS,
+        ),
+    ),
+    (
         "n_after",
         "after_day0",
         re.compile(
@@ -161,17 +199,30 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
             # "5d", "24h": a digit may touch its unit; a word may not ("an" + "d").
             + r"(?:(?<=\d)|[- ])"
             + _UNIT
-            + r"s?['’]?\s+(?P<rel>after|following|post\b|"
+            + r"s?"
+            + _HALF
+            + r"['’]?\s+(?P<rel>after|following|post\b|"
             + _POST
-            + r"|later|from|since|into)"
+            # "Six months on, ...", "a year on from the injection", "a month on he could":
+            # "later"; not "two weeks on steroids".
+            + r"|later|from|since|into|on(?=[,;:.)]|\s+from\b| (?:"
+            + "|".join(_ON_SUBJECTS)
+            + r")\b)"
+            # "I'm now three years out (from surgery)": after the treatment.
+            + r"|out(?!\s+of\b))"
             r"(?P<what>\s+" + _TREATMENT + r")?",
             _FLAGS,
         ),
     ),
     (
+        # "by day ten", "at week 12", "by month 6" (not "in year 2019": a date).
         "day_n",
         "after_day0",
-        re.compile(r"\b(?P<qual>by|on|at|from|until)\s+day\s+" + _NUM + r"\b", _FLAGS),
+        re.compile(
+            r"\b(?P<qual>by|on|at|from|until|in|during|after)\s+(?:the\s+end\s+of\s+)?"
+            r"(?P<unit>day|week|month|year)\s+(?!(?:18|19|20)\d\d\b)" + _NUM + r"\b",
+            _FLAGS,
+        ),
     ),
     (
         "n_day_treatment",
@@ -190,7 +241,8 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
             + _NUM
             + r"\s+"
             + _UNIT
-            + r"s?\b",
+            + r"s?\b"
+            + _HALF,
             _FLAGS,
         ),
     ),
@@ -204,8 +256,9 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
             + r"\s+"
             + _UNIT
             + r"s?\b"
+            + _HALF
             # "at 5 months old", "at 31 weeks' gestation" are ages, not follow-up times.
-            r"(?!['’]?\s*(?:old|of\s+age|of\s+life|of\s+gestation|gestation|pregnan))",
+            + r"(?!['’]?\s*(?:old|of\s+age|of\s+life|of\s+gestation|gestation|pregnan))",
             _FLAGS,
         ),
     ),
@@ -213,8 +266,14 @@ _PATTERNS: list[tuple[str, Relation, re.Pattern[str]]] = [
         "day_after",
         "after_day0",
         re.compile(
-            r"\b(?:the\s+)?(?P<which>day|week|month|morning|evening|night)\s+after\s+(?:the\s+)?"
-            r"(?:treatment|surgery|operation|injection|infusion|transplantation|procedure)",
+            r"\b(?:the\s+)?(?P<which>day|week|month|morning|evening|night)\s+after\s+"
+            # "the day after the first infusion"; "the day after the second" is not day 1.
+            r"(?!(?:(?:the|his|her|their|my|our)\s+)?(?:second|third|fourth|fifth|2nd|3rd|4th|"
+            r"5th|next|last|final|another|repeat)\b)"
+            r"(?:the\s+|his\s+|her\s+|their\s+|my\s+|our\s+)?"
+            r"(?:[a-z\-]{1,15}\s+){0,3}?(?:"
+            + _alternation([*_DATA["treatment_words"], "puncture", "procedure"])
+            + r")\b",
             _FLAGS,
         ),
     ),
@@ -311,7 +370,16 @@ _BASELINE = re.compile(
     _FLAGS,
 )
 _DISCHARGE = re.compile(r"\b(?:" + _alternation(_DATA["discharge_cues"]) + r")\b", _FLAGS)
-_FOLLOWUP = re.compile(r"\b(?:" + _alternation(_DATA["followup_cues"]) + r")\b", _FLAGS)
+_FOLLOWUP = re.compile(
+    r"\b(?:" + _alternation(_DATA["followup_cues"]) + r")\b|"
+    # "at her latest visit", "at the most recent review": the last follow-up.
+    r"\b(?:at|on|by|during|in)\s+(?:(?:the|his|her|their|my|our)\s+)?(?:"
+    + _alternation(_DATA["latest_words"])
+    + r")\s+(?:"
+    + _VISIT
+    + r")s?\b",
+    _FLAGS,
+)
 _NOW = re.compile(r"\b(?:" + _alternation(_DATA["now_cues"]) + r")\b", _FLAGS)
 _VAGUE = {"a few": 3.0, "several": 3.0, "a couple of": 2.0}
 
@@ -410,6 +478,11 @@ def _key_words(phrases: list[str], *seed: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _unhyphenated(*lists: list[str]) -> list[str]:
+    """Phrases matched flexibly ("follow-up" as "follow up"), as the words every match holds."""
+    return [phrase.replace("-", " ") for phrase in (p for words in lists for p in words)]
+
+
 # Words too common to be worth testing for when a rarer one will do.
 _COMMON_WORDS = frozenset(
     {"a", "an", "at", "by", "end", "first", "his", "her", "in", "of", "on", "the", "to", "when"}
@@ -442,28 +515,27 @@ _WORD_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "postop_day": (("post",), ("day",)),
     "ordinal_postop_day": (("post",), ("day", "week", "month")),
     "ago": (("ago", "earlier", "before", "prior"),),
-    "follow_up_n": (
-        (
-            "follow",
-            "assessment",
-            "visit",
-            "review",
-            "evaluation",
-            "check",
-            "exam",
-            "appointment",
-            "consultation",
-        ),
-    ),
+    "follow_up_n": (_key_words(_unhyphenated(_DATA["visit_nouns"], _DATA["time_point_nouns"])),),
+    "now_later": (("now", "today"), ("later", "on")),
     "list_time": ((":", " - ", " – ", " — "),),
     "list_unit_n": ((":", " - ", " – ", " — "),),
     "ordinal": (_DAY_UNITS,),
     "n_after": (
         _key_words(
-            _DATA["post_words"], "after", "following", "post", "later", "from", "since", "into"
+            _DATA["post_words"],
+            "after",
+            "following",
+            "post",
+            "later",
+            "from",
+            "since",
+            "into",
+            *(f"on{mark}" for mark in ",;:.)"),
+            *(f"on {subject}" for subject in _ON_SUBJECTS),
+            "out",
         ),
     ),
-    "day_n": (("day",),),
+    "day_n": (_DAY_UNITS,),
     "n_day_treatment": (("treatment", "therapy", "course", "stay", "hospitali"),),
     "for_n": (("for", "over"),),
     "within": (),  # "in", "at", "by": nearly every sentence
@@ -478,7 +550,7 @@ _WORD_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 _CUE_GATES: dict[str, tuple[str, ...]] = {
     "discharge": _key_words(_DATA["discharge_cues"]),
-    "followup": _key_words(_DATA["followup_cues"]),
+    "followup": _key_words(_DATA["followup_cues"], *_DATA["latest_words"]),
     "baseline": _key_words(_DATA["baseline_cues"], "before", "prior", "pre"),
     "now": _key_words(_DATA["now_cues"]),
 }
@@ -502,6 +574,8 @@ def _site(rule: str, pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     sentence without it cannot match the rule (checked before the costly
     number alternation is tried at every word).
     """
+    if rule == "day_n":  # "by month 6": the unit word and the number after it
+        return fast_pattern(re.compile(r"\b(?:day|week|month|year)\s+" + _NUM, _FLAGS))
     if rule not in ("history", "ago", "follow_up_n", "n_after", "n_day_treatment"):
         return None
     _, unit, tail = pattern.pattern.partition(_UNIT)
@@ -656,12 +730,15 @@ def _mention(
     unit_name = _UNIT_WORD.get(unit_word) or _UNIT_WORD.get(unit_word.rstrip("s"))
     if value is None or unit_name is None:
         return None
+    if groups.get("half"):  # "a year and a half"
+        value += 0.5
+    value *= _UNIT_TIMES.get(unit_word, 1.0)  # "a fortnight" is two weeks
     unit = TimeUnit(unit_name)
     qualifier = _qualifier(groups.get("qual"), groups.get("approx"))
     rel = (groups.get("rel") or "").lower()
     if relation == "before_now":
         return TimeMention(start, end, "before_now", value, unit, qualifier=qualifier, rule=rule)
-    if rule == "n_after" and rel == "later":
+    if rule == "n_after" and (rel == "later" or (rel == "on" and not groups.get("what"))):
         return TimeMention(
             start, end, "after_previous", value, unit, qualifier=qualifier, rule=rule
         )
@@ -670,7 +747,7 @@ def _mention(
     bound = (
         rule in _TREATMENT_BOUND_RULES
         or bool(groups.get("what"))
-        or (rule == "n_after" and rel.startswith("post"))
+        or (rule == "n_after" and (rel.startswith("post") or rel == "out"))
     )
     return TimeMention(
         start, end, relation, value, unit, qualifier=qualifier, rule=rule, treatment_bound=bound
@@ -900,6 +977,19 @@ class TimeContext:
             in_clause.sort(
                 key=lambda t: (t.mention.start > position, abs(t.mention.start - position))
             )
+            # "was 20/125 at week 12 and 20/100 by the end of the first year", "EDSS 3.0,
+            # down from 5.5 at baseline": a time right after the value is the value's own
+            # (not one that opens a sentence whose full stop is missing: "20/200 OS At 6").
+            text, base = sentence.text, sentence.start
+            for index, candidate in enumerate(in_clause):
+                start = candidate.mention.start
+                if (
+                    start > position
+                    and text[start - base].islower()
+                    and _ATTACHED.fullmatch(text, position - base, start - base)
+                ):
+                    in_clause.insert(0, in_clause.pop(index))
+                    break
         groups: tuple[tuple[list[_Timed], Literal["clause", "sentence"]], ...] = (
             (in_clause, "clause"),
             (timed[:1], "sentence"),
@@ -937,6 +1027,13 @@ class TimeContext:
             return PlacedTime(previous, None, "context")
         return PlacedTime(self.now or _AT_FOLLOW_UP, None, "order")
 
+
+# Between a value and a time phrase that is its own: the value and perhaps its unit or
+# eye ("5.5 at baseline", "20/200 OD at 6 months"), no comma, no "and", no full stop.
+_ATTACHED = re.compile(
+    r"[^\s,;:]{0,19}[^\s,;:.!?)](?:\s{1,3}(?:OD|OS|OU|od|os|ou|logMAR|letters|mmHg|mm\s?Hg|[µμu]m|dB|%|"
+    r"points?|cm|metres?|meters?|feet|ft|m))?\s{1,3}"
+)
 
 # Built once: times are frozen, so every finding placed at a phase can share one.
 _AT_BASELINE = CaseTime.baseline()
