@@ -7,7 +7,14 @@ bright light" -> LP, "movements of large objects" -> HM, "count fingers at
 three feet" -> CF).  Each becomes a ``FindingMention`` whose ``acuity`` text
 :meth:`VisualAcuity.parse` reads back.  A bare decimal number is read as
 decimal acuity -- the convention of narratives that write "vision 0.15" --
-and the assumption is recorded for the extraction report.
+and the assumption is recorded for the extraction report, unless a label
+names the notation ("Visual acuity (logMAR): OD 0.3"; "ETDRS letter score:
+70 (OD)" for bare whole numbers).
+
+Changes told as a count ("gained 15 letters", "lost two lines", "improved by
+0.3 logMAR") are mentions with a ``change`` and no value.  Near acuity in
+Jaeger (J1-J16) or N-point (N5-N48) notation, which :class:`VisualAcuity` does
+not hold, is a ``near_visual_acuity`` finding with the value as its grade.
 
 Cue phrases live in ``data/acuity.json``.
 """
@@ -16,9 +23,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from re import _constants, _parser  # type: ignore[attr-defined]
 
 from caserecord.extraction._data import load_json
@@ -26,7 +34,7 @@ from caserecord.extraction._document import Document, Sentence, split_clauses
 from caserecord.extraction._folded import FoldedPattern, fold
 from caserecord.extraction._mentions import FindingMention
 from caserecord.extraction._numbers import parse_number
-from caserecord.extraction.eyes import eye_near, find_eyes
+from caserecord.extraction.eyes import EyeMention, eye_near, find_eyes, relative_eyes, story_side
 from caserecord.outcomes.acuity import VisualAcuity
 
 __all__ = ["extract_acuity"]
@@ -59,7 +67,83 @@ _DISTANCE = re.compile(
     r"ten|half\s+a)\s?(?P<u>cm|centimet(?:er|re)s?|m\b|met(?:er|re)s?|feet|foot|ft|inch(?:es)?)",
     re.IGNORECASE,
 )
+_STEP_COUNT = (
+    r"(?:\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|a\s+couple\s+of|several|a\s+few)"
+)
+_STEP_HEDGE = r"(?:(?:about|approximately|around|nearly|almost|over|at\s+least|up\s+to)\s+)?"
+_STEP_UNIT = r"[\s-](?:(?:Snellen|ETDRS|chart)\s+)?(?:lines?|letters?)\b"
+# "gained 15 letters", "improved by two lines", "went up two more lines": a change
+# told as a count of chart lines or letters, not a value.
+_STEP_AFTER_VERB = re.compile(
+    r"\b(?:(?P<improved>"
+    + "|".join(_DATA["steps"]["improved"])
+    + r")|(?P<worsened>"
+    + "|".join(_DATA["steps"]["worsened"])
+    + r"))(?:\s+by)?\s+"
+    + _STEP_HEDGE
+    + _STEP_COUNT
+    + r"(?:\s+(?:more|further|additional|extra))?"
+    + _STEP_UNIT,
+    re.IGNORECASE,
+)
+# "a two-line improvement", "15 letters of gain"
+_STEP_BEFORE_NOUN = re.compile(
+    r"\b"
+    + _STEP_COUNT
+    + _STEP_UNIT
+    + r"(?:\s+of)?\s+(?:(?P<improved>"
+    + "|".join(_DATA["step_nouns"]["improved"])
+    + r")|(?P<worsened>"
+    + "|".join(_DATA["step_nouns"]["worsened"])
+    + r"))\b",
+    re.IGNORECASE,
+)
+# "improved by 0.3 logMAR": a change told in logMAR units, not a value.
+_STEP_LOGMAR = re.compile(
+    r"\b(?:(?P<improved>"
+    + "|".join(_DATA["logmar_steps"]["improved"])
+    + r")|(?P<worsened>"
+    + "|".join(_DATA["logmar_steps"]["worsened"])
+    + r"))(?:\s+by)?\s+"
+    + _STEP_HEDGE
+    + r"-?\d?\.\d{1,2}\s?logMAR\b(?:\s+units?\b)?",
+    re.IGNORECASE,
+)
+# A label naming the letter count ("ETDRS letter score: 70 (OD)", "the ETDRS score
+# was 40"): the bare whole numbers after it are letters.
+_LETTER_LABEL = re.compile(r"\b(?:" + "|".join(_DATA["letter_labels"]) + r")\b")  # (folded)
+_LETTER_LABELS = tuple(_DATA["letter_labels"])
+# A bare count ends where a value of a list ends: at a mark, an eye, a link word.
+_BARE_COUNT = re.compile(
+    r"(?<![\w/.,+\-])(?P<n>\d{1,3})(?=\s{0,2}(?:[,;:()]|\.(?!\d)|$|(?:od|os|ou|re|le|in|at|"
+    r"and|to|on|before|after|right|left|both|each|then|vs|versus|from)\b))"
+)  # (folded)
+# "logMAR" naming the notation of the values after it, not a value's unit:
+# "Visual acuity (logMAR): OD 0.3", "BCVA in logMAR was 0.5", "logMAR acuity".
+_LOGMAR_LABEL = re.compile(
+    r"\(\s?logmar\s?\)|\bin\s{1,3}logmar\b|\blogmar\s{0,2}(?::|\)|(?:visual\s{1,3})?acuity\b|"
+    r"va\b|bcva\b|units?\b|scale\b|values?\b)"
+)  # (folded)
+# What makes a bare number no letter count: a time ("month 3"), an amount of
+# change ("by 15"), a rank ("grade 2").
+_NOT_A_COUNT = re.compile(
+    r"(?:\b(?:month|week|day|year|visit|grade|level|stage|session|injection|patient|case|"
+    r"table|figure|by|of|gained|lost)|[-+])\s?$"
+)  # (folded)
+# Near acuity: Jaeger J1-J16 and the N-point sizes N5-N48, upper case, in a
+# sentence about near (or, for Jaeger, any) acuity.  VisualAcuity holds distance
+# notations only, so these are findings of their own with the value as a grade.
+_JAEGER = re.compile(r"(?<![\w/.])(?:J|Jaeger\s?)(?P<v>1[0-6]|[1-9])(?![\w/]|\.\d)")
+_N_POINT = re.compile(r"(?<![\w/.])N(?P<v>5|6|8|10|12|14|18|24|36|48)(?![\w/]|\.\d)")
+_CHART = re.compile(r"\bchart|\beyes?\b|\betdrs\b")  # (folded)
+_ETDRS = re.compile("etdrs")
+_NEAR_SIGN = re.compile(r"[JN](?:\d|aeger)")  # in every near value
+_NEAR_CONTEXT = re.compile(r"\b(?:" + "|".join(_DATA["near_context"]) + r")\b", re.IGNORECASE)
+NEAR_MEASURE = "near_visual_acuity"
+_CLOSE_TO_FACE = re.compile(r"\s{1,3}(?:close\s{1,3}to|near|at)\s{1,3}(?:the\s{1,3})?face\b", re.I)
 _RANGE = re.compile(r"rang(?:ed|es|ing)\s+from\s+$", re.IGNORECASE)
+_ARROW = re.compile(r"[ \t]{0,3}(?:-{1,2}>|={1,2}>|[→⇒⟶])[ \t]{0,3}")
 _FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _NOT_ACUITY_HEADER = re.compile(r"field|pupil|pressure|motility|color|colour", re.IGNORECASE)
 _DISTANCE_UNITS = {
@@ -155,15 +239,29 @@ _DECIMAL_FOLDED = FoldedPattern(_DECIMAL)
 _RANGE_FOLDED = FoldedPattern(_RANGE)
 _FROM_FOLDED = FoldedPattern(_FROM)
 _DECIMAL_POINT = re.compile(r"\.\d")  # in every _DECIMAL match
+# the end of every relative eye ("the fellow eye"; see eyes.relative_eyes), folded
+_RELATIVE_WORD = re.compile(
+    r"(?:fellow|other|contralateral|treated|study|injected|operated)\s{1,3}eye"
+)
 _LEVEL_KEYS = frozenset(rule[3] for rule in _LEVEL_RULES)
+# The unit words of steps (folded), and the patterns of the steps told in each.
+_STEP_FOLDED = {
+    "line": (FoldedPattern(_STEP_AFTER_VERB), FoldedPattern(_STEP_BEFORE_NOUN)),
+    "letter": (FoldedPattern(_STEP_AFTER_VERB), FoldedPattern(_STEP_BEFORE_NOUN)),
+    "logmar": (FoldedPattern(_STEP_LOGMAR),),
+}
+_STEP_REACH = 90  # characters from the start of a step to its unit word, at most
+_STEP_AFTER = 40  # characters of a step after its unit word ("letters of gain")
 
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     start: int
     end: int
-    acuity: str
+    acuity: str  # empty for a change told in lines or letters, and for near acuity
     assumed: str | None = None
+    change: str | None = None  # "improved" / "worsened": "gained 15 letters"
+    near: str | None = None  # a near acuity: "J5", "N8"
 
 
 #: Acuity values read per document.  A case narrative states dozens; a
@@ -183,12 +281,27 @@ def extract_acuity(doc: Document) -> list[FindingMention]:
     # and a sentence without a word or sign some pattern needs has no value.
     keys = {key for key in _LEVEL_KEYS if key in low or key in text}
     levels = [rule for rule in _LEVEL_RULES if rule[3] in keys]
-    for index in _sentences_with(doc, _trigger(frozenset(keys)), low):
+    side: list[str | None] = []
+
+    def story() -> str | None:
+        if not side:
+            side.append(story_side(text))
+        return side[0]
+
+    indexes: Iterable[int] = _sentences_with(doc, _trigger(frozenset(keys)), low)
+    # Values with no other sign, rare enough to be looked for apart (a sign that
+    # starts with a common letter slows the search of every text): a letter score
+    # ("the ETDRS score was 40"), an N-point near value ("Near: N8 OD").
+    if "etdrs" in low:
+        indexes = sorted({*indexes, *_sentences_with(doc, _ETDRS, low)})
+    if "near" in low and "N" in text:
+        indexes = sorted({*indexes, *_sentences_with(doc, _N_POINT, text)})
+    for index in indexes:
         sentence = sentences[index]
         if sentence.header_key and _NOT_ACUITY_HEADER.search(sentence.header_key):
             continue
         body = low[sentence.start : sentence.end]
-        found.extend(_sentence_acuities(text, sentence, body, levels))
+        found.extend(_sentence_acuities(text, sentence, body, levels, story))
         if len(found) >= MAX_VALUES:
             break
     return found
@@ -197,7 +310,17 @@ def extract_acuity(doc: Document) -> list[FindingMention]:
 @lru_cache(maxsize=64)
 def _trigger(keys: frozenset[str]) -> re.Pattern[str]:
     """Something (folded) every value in a sentence holds, given the level words."""
-    signs = ["/", r"\.\d", "logmar", "letters", *sorted(re.escape(k.lower()) for k in keys)]
+    signs = [
+        "/",
+        r"\.\d",
+        "logmar",
+        # (no "\b" before a sign, and no new common first letter: re skips ahead
+        # to the letters that can start a sign, and "l" starts "light" already)
+        "letter",  # values ("55 letters") and steps ("gained 15 letters")
+        "line",  # steps: "improved by two lines", "a two-line gain"
+        r"j\d|jaeger",  # near: "J5", "Jaeger 5" (N-point sizes only with another sign)
+        *sorted(re.escape(k.lower()) for k in keys),
+    ]
     return re.compile("|".join(signs))
 
 
@@ -227,14 +350,23 @@ _Level = tuple[str, re.Pattern[str], FoldedPattern | None, str]
 
 
 def _sentence_acuities(
-    text: str, sentence: Sentence, low: str, levels: list[_Level]
+    text: str,
+    sentence: Sentence,
+    low: str,
+    levels: list[_Level],
+    story: Callable[[], str | None] = lambda: None,
 ) -> list[FindingMention]:
     candidates = _candidates(sentence, low, levels)
     if not candidates:
         return []
     eyes = find_eyes(sentence.text, sentence.start)
+    if "eye" in low and _RELATIVE_WORD.search(low):
+        # "the fellow eye": the other eye of a story that names one
+        eyes = sorted(eyes + relative_eyes(sentence.text, sentence.start, story()), key=_start)
     eye_starts = [eye.start for eye in eyes]  # find_eyes gives them in text order
     clauses = split_clauses(sentence.text, sentence.start)
+    if " but" in low:
+        clauses = _joined(text, clauses)
     clause_starts = [start for start, _ in clauses]
     value_starts = {cand.start for cand in candidates}
     mentions: list[FindingMention] = []
@@ -252,27 +384,73 @@ def _sentence_acuities(
         hint = None
         if ranged:
             skip_next = True  # "ranged from 20/30 to 20/200": one range, keep its start
-        elif came_from and i + 1 < len(candidates):
-            hint = "baseline"  # "improved from 0.1 to 0.4": the first value is the before
+        elif i + 1 < len(candidates) and (
+            came_from or _ARROW.fullmatch(text, cand.end, candidates[i + 1].start)
+        ):
+            # "improved from 0.1 to 0.4", "6/60 -> 6/24": the first value is the before
+            hint = "baseline"
         clause = _clause(clauses, clause_starts, cand.start, sentence)
         eye = eye_near(
             text, eyes, cand.start, cand.end, clause=clause, starts=eye_starts, values=value_starts
         )
         mention = FindingMention(
-            measure="visual_acuity",
+            measure=NEAR_MEASURE if cand.near else "visual_acuity",
             sentence=sentence.index,
             position=cand.start,
             eye=eye.laterality if eye else None,
-            acuity=cand.acuity,
+            acuity=cand.acuity or None,
             acuity_assumed=cand.assumed,
+            change=cand.change,
+            grade=cand.near,
             detail=text[cand.start : cand.end],
             time_hint=hint,
-            spans={"acuity": (cand.start, cand.end)},
+            spans={"acuity" if cand.acuity else "value": (cand.start, cand.end)},
         )
         if eye is not None:
             mention.spans["eye"] = (eye.start, eye.end)
         mentions.append(mention)
+    _key_eye(sentence, eyes, mentions)
+    for earlier, later in pairwise(mentions):
+        if earlier.time_hint == "baseline" and earlier.eye is None and later.eye is not None:
+            # "from 20/200 to 20/100 in the right eye": the eye of the pair
+            earlier.eye = later.eye
+            earlier.spans["eye"] = later.spans["eye"]
     return mentions
+
+
+def _key_eye(sentence: Sentence, eyes: list[EyeMention], mentions: list[FindingMention]) -> None:
+    """ "BCVA OD: 20/200 (baseline); 20/160 (month 1)": the eye of a line's key is that
+    of each of its values that names none, when the key names the line's only eye."""
+    key = sentence.header_key
+    if not key or not eyes or all(m.eye for m in mentions):
+        return
+    end = sentence.text.find(key) + len(key)
+    if end < len(key) or any(e.start >= sentence.start + end for e in eyes):
+        return  # the key is not at the start, or the values name eyes of their own
+    if len({e.laterality for e in eyes}) == 1:
+        for mention in mentions:
+            if mention.eye is None:
+                mention.eye = eyes[0].laterality
+                mention.spans["eye"] = (eyes[0].start, eyes[0].end)
+
+
+# "his left eye saw nothing but hand motion": "but" here is "only", not a new clause.
+_ONLY_BUT = re.compile(r"\b(?:nothing|anything|none|all)\s+but\s*$", re.IGNORECASE)
+
+
+def _joined(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The clauses, with those split at a "but" that means "only" joined again."""
+    joined: list[tuple[int, int]] = []
+    for start, end in clauses:
+        if joined and _ONLY_BUT.search(text, max(joined[-1][0], start - 20), start):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _start(eye: EyeMention) -> int:
+    return eye.start
 
 
 def _clause(
@@ -292,80 +470,234 @@ def _clause(
 
 
 def _candidates(sentence: Sentence, low: str, levels: list[_Level]) -> list[_Candidate]:
-    text, base = sentence.text, sentence.start
-    found: list[_Candidate] = []
-    # One flag per character of the sentence: a value overlapping one already
-    # taken is dropped (checking a span costs its length, not the values so far).
-    taken = bytearray(len(text))
-    ends: set[int] = set()
-
-    def add(start: int, end: int, acuity: str, assumed: str | None = None) -> None:
-        if not any(taken[start:end]):
-            taken[start:end] = b"\x01" * (end - start)
-            ends.add(end)
-            found.append(_Candidate(base + start, base + end, acuity, assumed))
-
-    context: list[bool] = []
-
-    def has_context() -> bool:
-        if not context:
-            context.append(_CONTEXT_FOLDED.search(text, low) is not None)
-        return context[0]
-
+    text = sentence.text
+    reader = _Reader(sentence, low)
+    # (each pass only where the signs it needs are: most sentences need few)
+    if " line" in low or "-line" in low or "letter" in low or "logmar" in low:
+        reader.steps()
     if "/" in text:
-        for m in _SNELLEN.finditer(text):
-            acuity = _snellen(m, has_context)
-            if acuity is not None:
-                add(m.start(), m.end(), acuity)
+        reader.snellen()
+    if "J" in text or ("N" in text and "near" in low):  # (N-point sizes need "near")
+        reader.near()
     if "logmar" in low:
-        for m in _LOGMAR_FOLDED.finditer(text, low):
-            add(m.start(), m.end(), f"{m.group('a') or m.group('b')} logMAR")
+        reader.logmar()
     if "letters" in low:
-        others = frozenset(ends)  # the values before letters ("40, 55 letters" are two)
-        for m in _LETTERS_FOLDED.finditer(text, low):
+        reader.letters()
+    if levels:
+        reader.levels(levels)
+    if "etdrs" in low or "letter" in low or "number of" in low:
+        reader.counts()
+    if _DECIMAL_POINT.search(text):
+        reader.decimals()
+    if not reader.found:
+        return []
+    found = sorted(reader.found, key=lambda c: c.start)
+    return _drop_restatements(
+        reader.text, reader.base, _logmar_pairs(reader.text, reader.base, found)
+    )
+
+
+class _Reader:
+    """The values of one sentence, read notation by notation; a value overlapping
+    one read before it is dropped, so the order of the passes is their priority."""
+
+    def __init__(self, sentence: Sentence, low: str) -> None:
+        self.text, self.base, self.low = sentence.text, sentence.start, low
+        self.found: list[_Candidate] = []
+        # One flag per character of the sentence (checking a span costs its
+        # length, not the values so far).
+        self.taken = bytearray(len(self.text))
+        self.ends: set[int] = set()
+        self._context: bool | None = None
+        self._chart: bool | None = None
+
+    def add(
+        self, start: int, end: int, acuity: str, assumed: str | None = None, **kind: str
+    ) -> None:
+        if not any(self.taken[start:end]):
+            self.taken[start:end] = b"\x01" * (end - start)
+            self.ends.add(end)
+            self.found.append(
+                _Candidate(self.base + start, self.base + end, acuity, assumed, **kind)
+            )
+
+    def has_context(self) -> bool:
+        """Whether the sentence speaks of acuity ("vision", "BCVA"...)."""
+        if self._context is None:
+            self._context = _CONTEXT_FOLDED.search(self.text, self.low) is not None
+        return self._context
+
+    def chart_context(self) -> bool:
+        """Context for a chart fraction or step: acuity words, a chart, or an eye named."""
+        if self._chart is None:
+            self._chart = (
+                self.has_context()
+                or _CHART.search(self.low) is not None
+                or bool(find_eyes(self.text))
+            )
+        return self._chart
+
+    def steps(self) -> None:
+        """Changes told in chart lines, letters or logMAR: "gained 15 letters"."""
+        low = self.low
+        for unit, patterns in _STEP_FOLDED.items():
+            # A step ends at its unit: look only just before each (long sentences
+            # with a unit word and no step are common: "letter", "baseline").
+            for window in _windows(low, unit):
+                for pattern in patterns:
+                    for m in pattern.finditer(self.text, low, *window):
+                        if unit == "logmar" or self.chart_context():
+                            change = "improved" if m.group("improved") else "worsened"
+                            self.add(m.start(), m.end(), "", change=change)
+
+    def snellen(self) -> None:
+        for m in _SNELLEN.finditer(self.text):
+            acuity = _snellen(m, self.chart_context)
+            if acuity is not None:
+                self.add(m.start(), m.end(), acuity)
+
+    def near(self) -> None:
+        """Jaeger and N-point near values, in a sentence about near (or any) acuity."""
+        text = self.text
+        if not _NEAR_SIGN.search(text):
+            return
+        near = _NEAR_CONTEXT.search(text) is not None
+        for pattern, letter in ((_JAEGER, "J"), (_N_POINT, "N")):
+            if near or (letter == "J" and self.has_context()):
+                for m in pattern.finditer(text):
+                    self.add(m.start(), m.end(), "", near=f"{letter}{m.group('v')}")
+
+    def logmar(self) -> None:
+        for m in _LOGMAR_FOLDED.finditer(self.text, self.low):
+            self.add(m.start(), m.end(), f"{m.group('a') or m.group('b')} logMAR")
+
+    def letters(self) -> None:
+        low = self.low
+        others = frozenset(self.ends)  # the values before letters ("40, 55 letters" are two)
+        for m in _LETTERS_FOLDED.finditer(self.text, low):
             # "20/80 (55 ETDRS letters)" restates the Snellen value: one measurement.
             at = m.start()
             restates = any(e in others for e in range(at - 3, at + 1))
             letters = int(m.group("n"))
             named = "etdrs" in low[m.start() : m.end() + 16]
-            if not restates and 0 <= letters <= 100 and (named or has_context()):
-                add(m.start(), m.end(), f"{letters} letters")
-    for level, pattern, folded, key in levels:
-        if folded is None:
-            if key not in text:
-                continue
-            matches = list(pattern.finditer(text))
-        else:
-            if key not in low:
-                continue
-            matches = folded.finditer(text, low)
-        for m in matches:
-            end, acuity = m.end(), level
-            if level in ("CF", "HM"):
-                distance = _DISTANCE.match(text, end)
-                if distance is not None:
-                    amount = parse_number(distance.group("d").lower()) or (
-                        0.5 if distance.group("d").lower().startswith("half") else None
-                    )
-                    unit = _DISTANCE_UNITS.get(distance.group("u").lower())
-                    if amount is not None and unit is not None:
-                        acuity, end = f"{level} {amount:g} {unit}", distance.end()
-            add(m.start(), end, acuity)
-    if _DECIMAL_POINT.search(text) and has_context():
+            if not restates and 0 <= letters <= 100 and (named or self.has_context()):
+                self.add(m.start(), m.end(), f"{letters} letters")
+
+    def levels(self, levels: list[_Level]) -> None:
+        text, low = self.text, self.low
+        for level, pattern, folded, key in levels:
+            if folded is None:
+                if key not in text:
+                    continue
+                matches = list(pattern.finditer(text))
+            else:
+                if key not in low:
+                    continue
+                matches = folded.finditer(text, low)
+            for m in matches:
+                end, acuity = m.end(), level
+                if level in ("CF", "HM"):
+                    end, acuity = _with_distance(text, end, level)
+                self.add(m.start(), end, acuity)
+
+    def counts(self) -> None:
+        """Bare whole numbers after a label naming a letter count."""
+        low = self.low
+        labels = [at for at in map(low.find, _LETTER_LABELS) if at >= 0]
+        if not labels:
+            return
+        label = _LETTER_LABEL.search(low, min(labels))  # (as a whole word)
+        if label is None:
+            return
+        for m in _BARE_COUNT.finditer(low, label.end()):
+            letters = int(m.group("n"))
+            if letters <= 100 and not _NOT_A_COUNT.search(low, max(0, m.start() - 12), m.start()):
+                self.add(m.start(), m.end(), f"{letters} letters")
+
+    def decimals(self) -> None:
+        """Bare decimal numbers: decimal acuity in an acuity sentence, logMAR after
+        a "logMAR" that is no value's unit ("Visual acuity (logMAR): OD 0.3")."""
+        text, low = self.text, self.low
+        label = len(text)
+        if "logmar" in low:
+            label = next(
+                (
+                    m.start()
+                    for m in _LOGMAR_LABEL.finditer(low)
+                    if not self.taken[m.start() : m.end()].strip(b"\x00")
+                ),
+                label,
+            )
+        if not (label < len(text) or self.has_context()):
+            return
         for m in _DECIMAL_FOLDED.finditer(text, low):
-            value = float(m.group("v"))
-            if 0.01 <= value <= 2.0 and _CONTEXT_FOLDED.search(text, low, 0, m.start()):
-                add(
+            value, written = float(m.group("v")), m.group("v")
+            if m.start() > label:
+                if value <= 3.0:
+                    self.add(m.start(), m.end(), f"{written} logMAR")
+            elif 0.01 <= value <= 2.0 and _CONTEXT_FOLDED.search(text, low, 0, m.start()):
+                self.add(
                     m.start(),
                     m.end(),
-                    f"{m.group('v')} decimal",
-                    assumed=f"bare acuity {m.group('v')} read as decimal notation, the "
+                    f"{written} decimal",
+                    assumed=f"bare acuity {written} read as decimal notation, the "
                     "convention of narratives that do not name the chart",
                 )
-    return _drop_restatements(text, base, sorted(found, key=lambda c: c.start))
 
 
-_RESTATEMENT_GAP = re.compile(r"\s?\(\s?$")
+def _windows(low: str, word: str) -> list[tuple[int, int]]:
+    """The stretches of ``low`` a step ending at ``word`` may lie in, joined where
+    they overlap (so that a text dense with the word is read once)."""
+    windows: list[tuple[int, int]] = []
+    at = low.find(word)
+    while at >= 0:
+        start, end = max(0, at - _STEP_REACH), min(len(low), at + len(word) + _STEP_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+        at = low.find(word, at + len(word))
+    return windows
+
+
+def _with_distance(text: str, end: int, level: str) -> tuple[int, str]:
+    """The end and text of a CF or HM level, with the distance written after it."""
+    distance = _DISTANCE.match(text, end)
+    if distance is not None:
+        amount = parse_number(distance.group("d").lower()) or (
+            0.5 if distance.group("d").lower().startswith("half") else None
+        )
+        unit = _DISTANCE_UNITS.get(distance.group("u").lower())
+        if amount is not None and unit is not None:
+            return distance.end(), f"{level} {amount:g} {unit}"
+    elif (close := _CLOSE_TO_FACE.match(text, end)) is not None:
+        return close.end(), level  # "counting fingers close to face": the level's words
+    return end, level
+
+
+# "from 1.0 logMAR to 0.7", "from 1.0 to 0.7 logMAR": one unit for two values.
+_PAIRED = re.compile(r"\s{0,3}(?:to|and|or|then|,|-{1,2}>|→)\s{0,3}", re.IGNORECASE)
+
+
+def _logmar_pairs(text: str, base: int, found: list[_Candidate]) -> list[_Candidate]:
+    """The candidates, with a bare number paired with a logMAR value read as logMAR."""
+    out = list(found)
+    for i, cand in enumerate(out):
+        if not cand.acuity.endswith(" decimal"):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(out) and out[j].acuity.endswith(" logMAR"):
+                first, second = (out[j], cand) if j < i else (cand, out[j])
+                if _PAIRED.fullmatch(text, first.end - base, second.start - base):
+                    value = cand.acuity.removesuffix(" decimal")
+                    out[i] = _Candidate(cand.start, cand.end, f"{value} logMAR")
+                    break
+    return out
+
+
+_RESTATEMENT_GAP = re.compile(
+    r"\s?\(\s?(?:(?:" + "|".join(_DATA["restatement_hedges"]) + r")\s?)?$", re.IGNORECASE
+)
 
 
 def _drop_restatements(text: str, base: int, found: list[_Candidate]) -> list[_Candidate]:
@@ -394,6 +726,8 @@ def _same_vision(first: str, second: str) -> bool:
     A value in another notation restates the first only when it converts to
     about the same logMAR; anything else in brackets is a value of its own.
     """
+    if not first or not second:
+        return False  # a change or a near value restates no distance value
     if first == second:
         return True
     try:
@@ -411,12 +745,13 @@ def _snellen(match: re.Match[str], has_context: Callable[[], bool]) -> str | Non
     modifier = (match.group("mod") or "").replace(" ", "")
     if numerator == 20 and 10 <= denominator <= 4000:
         return f"20/{denominator}{modifier}"
-    if not has_context():
-        return None
     if numerator == 10 and 10 <= denominator <= 2000:
-        return f"10/{denominator}{modifier}"
-    if numerator == 6 and 3 <= denominator <= 1200:
-        return f"6/{denominator}{modifier}"
-    if numerator <= 5 and denominator == 60:
-        return f"{numerator}/60"
-    return None
+        found = f"10/{denominator}{modifier}"
+    elif numerator == 6 and 3 <= denominator <= 1200:
+        found = f"6/{denominator}{modifier}"
+    elif numerator <= 5 and denominator == 60:
+        found = f"{numerator}/60"
+    else:
+        return None
+    # (the context is asked last: it may cost a search for eyes)
+    return found if has_context() else None

@@ -66,6 +66,7 @@ T = TypeVar("T")
 _EYE_MEASURES = frozenset(
     {
         "visual_acuity",
+        "near_visual_acuity",
         "vision",
         "vep",
         "erg",

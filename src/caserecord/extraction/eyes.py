@@ -1,7 +1,11 @@
 """Which eye a phrase speaks of: OD/OS/OU, "right eye", "in the left", "both eyes".
 
 Ophthalmic abbreviations are matched in upper case only, so the word "os"
-in running text (or "Os" in a name) is not taken for the left eye.
+in running text (or "Os" in a name) is not taken for the left eye.  A single
+R or L is an eye only as the label of a value ("VA R 6/36 L 6/60") or in
+brackets after one ("6/60 (R)"); "(right)" after a value is its eye too.  "The
+fellow eye" and "the study eye" name an eye by its part in a one-eyed story
+(:func:`relative_eyes`).
 """
 
 from __future__ import annotations
@@ -13,15 +17,40 @@ from dataclasses import dataclass
 
 from caserecord.extraction._folded import fold, matches_at, occurrences
 
-__all__ = ["EyeMention", "eye_leads", "eye_near", "eye_sides", "find_eyes", "may_name_eye"]
+__all__ = [
+    "EyeMention",
+    "eye_label_before",
+    "eye_leads",
+    "eye_near",
+    "eye_sides",
+    "find_eyes",
+    "may_name_eye",
+    "relative_eyes",
+    "story_side",
+]
 
 _ABBREVIATIONS = re.compile(r"\b(OD|OS|OU|RE|LE)\b")
+# A capital R or L names an eye only as the label of the value right after it
+# ("VA R 6/36 L 6/60", "IOP R: 14"), and "Rt"/"Lt"/"R." only before "eye": a
+# letter alone is too common (initials, "L4") to be read as an eye.  At least a
+# blank or a colon stands between label and value ("L5" is a vertebra).
+# (the letter comes first, and what stands before it is checked after it, so
+# that re skips ahead to the capitals R and L)
+_LETTER_LABELS = re.compile(
+    r"(?P<letter>[RL])(?<![\w/.'’-][RL])(?<!M[rs] [RL])(?<!Dr [RL])(?<!Mrs [RL])"  # not "Mr R"
+    r"(?:(?:t\.?[ \t]?|\.[ \t]?|[ \t])eye\b"  # "Rt eye", "L. eye"
+    r"|(?<=\([RL])(?=\))"  # "6/60 (R)"
+    r"|(?=(?:[ \t]{1,2}|[ \t]?[:=][ \t]?)(?:\d|(?:CF|HM|LP|NLP|NPL|PL|FC)\b)))"  # "R 6/36"
+)
+_LETTER_SIDE = {"R": "right", "L": "left"}
 _WORDS = re.compile(
-    r"\b(?:(?P<side>right|left)(?:\s+eye|\s+side|\s+vision|\s+optic\s+nerve|\s+retina|\s+field)"
+    r"\b(?:(?P<side>right|left)\)?(?:\s+eye|\s+side|\s+vision|\s+optic\s+nerve|\s+retina|\s+field)"
     r"|(?:in|of|for|on)\s+(?:the\s+|his\s+|her\s+)?(?P<side2>right|left)\b(?!\s+(?:knee|arm|leg|hand|"
     r"foot|hip|side\s+of\s+the\s+body|limb|upper|lower))"
     r"|(?P<both>both\s+eyes|each\s+eye|either\s+eye|bilateral(?:ly)?|both\s+of\s+(?:his|her)\s+eyes))"
-    r"\b",
+    r"\b"
+    # a side in brackets after a value: "6/12 (right) and 6/18 (left)"
+    r"|\((?P<side3>right|left)(?:\s+eye)?\)",
     re.IGNORECASE,
 )
 # A _WORDS match starts at its side or "both" word, or at the preposition
@@ -51,10 +80,14 @@ def find_eyes(text: str, offset: int = 0) -> list[EyeMention]:
             for m in matches_at(_ABBREVIATIONS, text, starts)
         ]
     for m in _word_matches(text, fold(text)):
-        side = m.group("side") or m.group("side2")
+        side = m.group("side") or m.group("side2") or m.group("side3")
         found.append(
             EyeMention(offset + m.start(), offset + m.end(), side.lower() if side else "both")
         )
+    if "R" in text or "L" in text:
+        for m in _LETTER_LABELS.finditer(text):
+            side = _LETTER_SIDE[m.group("letter")]
+            found.append(EyeMention(offset + m.start(), offset + m.end(), side))
     return sorted(found, key=lambda e: e.start)
 
 
@@ -63,6 +96,7 @@ def _word_matches(text: str, low: str) -> list[re.Match[str]]:
     sides = occurrences(low, _SIDES)
     starts = set(sides)
     starts.update(occurrences(low, _BOTHS))
+    starts.update(side - 1 for side in sides if side and low[side - 1] == "(")
     for side in sides:
         # "in the left": blanks, perhaps "the"/"his"/"her" and blanks, a preposition.
         end = _blanks_before(low, side)
@@ -89,7 +123,7 @@ def _blanks_before(text: str, position: int) -> int:
 # What may stand between a value and the eye it names: small words, punctuation,
 # and one parenthetical restating the value ("20/80 (55 ETDRS letters) OD").
 _GAP = re.compile(
-    r"[\s,:;\-–—]*(?:\([^()]{0,80}\)[\s,:;\-–—]*)?"
+    r"[\s,:;\-–—]*(?:\([^()]{0,80}\)[\s,:;\-–—]*)?\(?"
     r"(?:(?:in|of|for|at|on|the|his|her|with|correction|vision|acuity)\b[\s,:;\-–—]*){0,4}",
     re.IGNORECASE,
 )
@@ -123,14 +157,17 @@ def eye_near(
     if starts is None:
         eyes = sorted(eyes, key=lambda e: e.start)
         starts = [eye.start for eye in eyes]
-    # The last mention (in order) before the value and inside the clause ...
+    # The last mention (in order) before the value and inside the clause, or
+    # its label just before it ("OD: 6/60", where the colon ends a clause) ...
     before: EyeMention | None = None
     for index in range(bisect_left(starts, start) - 1, -1, -1):
         eye = eyes[index]
-        if eye.start < clause[0]:
-            break
-        if eye.end <= start:
+        if eye.end <= start and (
+            eye.start >= clause[0] or _LABEL_GAP.fullmatch(text, eye.end, start) is not None
+        ):
             before = eye
+            break
+        if eye.start < clause[0]:
             break
     # ... loses to the first mention at or after ``end`` when only small words
     # stand between them, unless the one before is the value's label.
@@ -143,8 +180,21 @@ def eye_near(
                 text, before.end, (start, end), (eye.start, eye.end), values
             ):
                 return before
+            if before is not None and _labels_next(text, (end, eye.start), eye, values):
+                return before  # "RE 6/60 -> 6/24; LE 6/36": LE is the next value's
             return eye
     return before
+
+
+def _labels_next(
+    text: str, gap: tuple[int, int], eye: EyeMention, values: Collection[int]
+) -> bool:
+    """Whether ``eye``, after a comma or semicolon in ``gap``, labels the value right
+    after it (a start in ``values``) rather than the value before the gap."""
+    if _LIST_BREAK.search(text, *gap) is None:
+        return False
+    label = _LABEL_GAP.match(text, eye.end)
+    return label is not None and label.end() in values
 
 
 # An eye written as the label of the value right after it: "OD 6/60", "right eye: 0.1".
@@ -176,6 +226,48 @@ def eye_leads(
     return label is not None and label.end() in values
 
 
+# "the fellow eye", "the study eye": an eye named by its part in the story.
+_RELATIVE = re.compile(
+    r"\b(?:(?P<other>fellow|other|contralateral|untreated|non-?treated|non-?study|uninjected|"
+    r"non-?injected)|(?P<same>study|treated|injected|operated))\s{1,3}eye\b",
+    re.IGNORECASE,
+)
+_OPPOSITE = {"right": "left", "left": "right"}
+
+
+def relative_eyes(text: str, offset: int, side: str | None) -> list[EyeMention]:
+    """Eyes named by their part in a one-eyed story whose eye is ``side``: "the study
+    (treated, injected) eye" is that eye, "the fellow (other, untreated) eye" the
+    other one.  None when ``side`` is not one eye (nothing tells which is which)."""
+    if side not in _OPPOSITE or "eye" not in text.lower():
+        return []
+    return [
+        EyeMention(
+            offset + m.start(), offset + m.end(), side if m.group("same") else _OPPOSITE[side]
+        )
+        for m in _RELATIVE.finditer(text)
+    ]
+
+
+def story_side(text: str) -> str | None:
+    """The one eye a text names ("right" or "left"), else None (none, both, or each)."""
+    sides = {eye.laterality for eye in find_eyes(text)}
+    return sides.pop() if len(sides) == 1 and sides <= {"right", "left"} else None
+
+
+# An eye written alone as a label before a colon: "OD:", "Right eye:", "L:".
+_LABEL_ONLY = re.compile(
+    r"\s*(?:(?:OD|OS|OU|RE|LE|R|L)|(?i:(?:right|left)\s{1,3}eye|both\s{1,3}eyes))[ \t]?"
+)
+
+
+def eye_label_before(text: str, colon: int, start: int = 0) -> bool:
+    """Whether ``text[start:colon]``, before a colon, is an eye label and nothing
+    else ("OD: 6/60", "Right eye: 0.1"): the colon then ties the eye to its value
+    instead of ending a clause.  ("IOP OD: 15 mmHg" is a measure's label.)"""
+    return _LABEL_ONLY.fullmatch(text, start, colon) is not None
+
+
 # Every eye mention (find_eyes here, the eye phrases of findings.json) holds one
 # of these: an abbreviation in capitals, or a word in any case.
 _EYE_WORDS = ("right", "left", "both", "each", "either", "bilateral")
@@ -190,6 +282,8 @@ def may_name_eye(text: str, words: Iterable[str] = ()) -> bool:
     """
     if not text.isascii() or any(a in text for a in _ABBREVIATION_WORDS):
         return True
+    if ("R" in text or "L" in text) and _LETTER_LABELS.search(text):
+        return True
     lower = text.lower()
     return any(w in lower for w in _EYE_WORDS) or any(w in lower for w in words)
 
@@ -203,7 +297,7 @@ def eye_sides(text: str) -> set[str]:
         if "both" in sides or len(sides) > 1:
             return sides
     for m in _WORDS.finditer(text):
-        side = m.group("side") or m.group("side2")
+        side = m.group("side") or m.group("side2") or m.group("side3")
         sides.add(side.lower() if side else "both")
         if "both" in sides or len(sides) > 1:
             return sides

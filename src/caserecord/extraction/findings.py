@@ -55,7 +55,7 @@ from caserecord.extraction._folded import FoldedPattern, fold
 from caserecord.extraction._mentions import FindingMention, Span
 from caserecord.extraction._numbers import NUMBER_WORD_PATTERN, parse_number
 from caserecord.extraction.acuity import extract_acuity
-from caserecord.extraction.eyes import eye_leads, find_eyes, may_name_eye
+from caserecord.extraction.eyes import eye_label_before, eye_leads, find_eyes, may_name_eye
 
 __all__ = ["FindingVocabulary", "Measure", "extract_findings", "validate_vocabulary"]
 
@@ -115,6 +115,9 @@ _PRIORITY = {
     )
 }
 _NEGATED_STATE = {"normal": "abnormal", "present": "absent"}
+# The value word of a sight statement kept in a story with acuity values: no
+# value is told for an eye that stayed the same (see _Extractor.run).
+_KEPT_WORDS = frozenset({"unchanged"})
 
 
 # -- the vocabulary ----------------------------------------------------------------------
@@ -700,6 +703,8 @@ _PLUS = re.compile(r"\s{0,3}\(\s{0,3}(?P<v>\+{1,4}|[-−])\s{0,3}\)")
 _BEFORE_AT_END = re.compile(
     r"\bbefore(?=\s{0,3}(?:[.,;:!?)\]]|$|and\b|but\b|now\b))", re.IGNORECASE
 )
+# "2/17 -> 9/17", "18 → 14 mmHg": the value before the arrow is the earlier one.
+_ARROW = re.compile(r"[ \t]{0,3}(?:-{1,2}>|={1,2}>|[→⇒⟶])[ \t]{0,3}(?=[\w(])")
 _ROMAN = {"i": 1.0, "ii": 2.0, "iii": 3.0, "iv": 4.0, "v": 5.0}
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "being", "was", "is"})
 _OTHERWISE = "otherwise"
@@ -955,8 +960,11 @@ class _Extractor:
             index = following
         if any(m.measure == "vision" for m in found) and self._has_acuity_values():
             # Vague sight statements in a story that reports acuity values mostly
-            # restate those values at other times; the values are the record.
-            found = [m for m in found if m.measure != "vision"]
+            # restate those values ("his sight improved") or the diagnosis ("lost
+            # his sight"); the values are the record.  "Vision in the left eye
+            # stayed the same" tells what a story rarely gives a value for: it
+            # stays (assembly drops it where a value has its time and eye).
+            found = [m for m in found if m.measure != "vision" or m.change in _KEPT_WORDS]
         return found
 
     def _candidates(self, headings: list[str | None]) -> tuple[list[int], set[int]]:
@@ -1070,14 +1078,17 @@ class _Extractor:
         """Can a sentence whose every trigger is a sight statement be skipped?
 
         With no label, heading or lab unit it gives "vision" findings only, and
-        those are dropped in a story with acuity values (see ``run``); the label
-        it may set ("Vision: ...") matters only to a later sentence of its line.
+        all but "unchanged" ones are dropped in a story with acuity values (see
+        ``run``); the label it may set ("Vision: ...") matters only to a later
+        sentence of its line.
         """
         following = sentence.index + 1
         sentences = self.doc.sentences
         last_on_line = following >= len(sentences) or sentences[following].line != sentence.line
-        return (":" not in sentence.text or last_on_line) and self._unseen(
-            self.vocab.measures["vision"]
+        return (
+            (":" not in sentence.text or last_on_line)
+            and self._unseen(self.vocab.measures["vision"])
+            and _UNCHANGED_GATE.search(" " + sentence.text.lower()) is None
         )
 
     def _dropped(self, clause: _Clause, group: _Group) -> bool:
@@ -1091,12 +1102,18 @@ class _Extractor:
             return False
         if clause.bounds is None:
             _order(clause)
-        return clause.ordered and self._unseen(self.vocab.measures["vision"])
+        if not clause.ordered or not self._unseen(self.vocab.measures["vision"]):
+            return False
+        if clause.lowered is None:
+            clause.lowered = clause.text.lower()
+        # ("unchanged" is kept, see run)
+        return _UNCHANGED_GATE.search(" " + clause.lowered) is None
 
     def _unseen(self, measure: Measure) -> bool:
-        """Will this measure's findings be dropped (see ``run``)?  Then their eye
-        need not be placed.  A sight statement's drafts still count in their
-        sentence (one at least stands for each valued group), so they are made."""
+        """Will this measure's findings be dropped unless they tell no change (see
+        ``run``)?  Then the eye of the others need not be placed.  A sight
+        statement's drafts still count in their sentence (one at least stands for
+        each valued group), so they are made."""
         if measure.name != "vision":
             return False
         if self._acuity is None:
@@ -1105,7 +1122,7 @@ class _Extractor:
 
     def _has_acuity_values(self) -> bool:
         try:
-            return bool(self.doc.memo(extract_acuity))
+            return any(m.acuity for m in self.doc.memo(extract_acuity))
         except Exception:  # a failing neighbour must not cost the findings
             return False
 
@@ -1215,6 +1232,12 @@ class _Extractor:
         spans: list[list[Any]] = []
         cursor = 0
         for m in _CLAUSE_BREAK.finditer(text):
+            # "OD: 15 mmHg, OS: 17 mmHg": the colon ties the eye to its value (the
+            # label starts the clause or an item of its list)
+            if m.group() == ":" and eye_label_before(
+                text, m.start(), max(cursor, text.rfind(",", cursor, m.start()) + 1)
+            ):
+                continue
             spans.append([cursor, m.start(), m.group().lstrip()[:1]])
             cursor = m.end()
         spans.append([cursor, len(text), ""])
@@ -1756,7 +1779,9 @@ class _Extractor:
                     else subject,
                 )
                 self._body_eye(draft, clause, group)
-            if self._baseline_number(clause, q.token):
+            if self._baseline_number(clause, q.token) or (
+                len(quantities) > 1 and _ARROW.match(self.doc.text, q.end)
+            ):
                 draft.time_hint = "baseline"
             drafts.append(draft)
         return drafts
@@ -1800,7 +1825,9 @@ class _Extractor:
                 _set_subject(draft, self._subject(clause, group, measure))
                 self._body_eye(draft, clause, group)
             token = clause.token_at(start)
-            if self._baseline_number(clause, token, pair=len(found) > 1):
+            if self._baseline_number(clause, token, pair=len(found) > 1) or (
+                len(found) > 1 and _ARROW.match(self.doc.text, end)
+            ):
                 draft.time_hint = "baseline"
             drafts.append(draft)
         return drafts
@@ -1867,6 +1894,14 @@ class _Extractor:
             tail = tail or _unbracket(raw)
             for m in _SCORE.finditer(tail, group.end - base):
                 if not any(s <= base + m.start() < e for s, e in taken) and len(found) < 2:
+                    if (
+                        tail.startswith("+", m.end())
+                        and not tail[m.end() + 1 : m.end() + 2].isdigit()
+                    ):
+                        # "Ashworth 1+": a grade of its own between 1 and 2
+                        start = base + m.start()
+                        found.append((start, start + len(m.group()) + 1, m.group() + "+", None))
+                        continue
                     found.append(_hit(m, base, None, parse_number(m.group()), group=0))
         return found
 
@@ -1894,7 +1929,9 @@ class _Extractor:
             v not in ("absent", "normal", "abnormal") for v, _ in valued
         ):
             return []
-        placed = measure.eye and not self._unseen(measure)
+        placed = measure.eye and (
+            not self._unseen(measure) or any(v in _KEPT_WORDS for v, _ in valued)
+        )
         eyes = self._eyes(clause, group) if placed else []
         several = placed and len(valued) > 1 and len({e[2] for e in eyes}) > 1
         drafts = []
@@ -2151,6 +2188,15 @@ class _Extractor:
             )
             if quantities:
                 return self._numeric(clause, group, measure, quantities)
+        if measure.grades:
+            # "EDSS: 6.5", "GMFCS: IV", "Colour vision: RE 2/17": the label's grade.
+            # (a number after a label is a score as after "score" in a sentence)
+            scored = _Group(
+                [_Trigger(name, "score", 0, 0, clause.start, clause.start)], 0, group.scope_last
+            )
+            graded = self._grade(clause, scored, measure)
+            if graded:
+                return graded
         stop = next(iter(_otherwise(clause)), len(clause.tokens))
         local = self._own_cues(clause, name)
         words = []
@@ -2175,7 +2221,7 @@ class _Extractor:
         draft = _Draft(name, cue.start, value_word=word, detail=_detail(clause))
         draft.spans["value"] = (cue.start, cue.end)
         if measure.eye:
-            if not self._unseen(measure):
+            if not self._unseen(measure) or word in _KEPT_WORDS:
                 self._place_eye(
                     draft, clause, self._eyes(clause, group), (cue.start, cue.end), group=group
                 )
@@ -2458,6 +2504,16 @@ _OTHER_PHRASE_GATE = _phrase_gate(
     for v in _VOCAB.triggers.by_first.values()
     for words, labels in v
     if labels != frozenset({"vision"})
+)
+
+# Any text (lower case, a blank before it) in which a sight statement may read as
+# unchanged: those are kept in a story with acuity values (see _Extractor._silent).
+_UNCHANGED_GATE = _phrase_gate(
+    words
+    for index in (_VOCAB.cues, _VOCAB.measure_cues["vision"])
+    for entries in index.by_first.values()
+    for words, labels in entries
+    if labels & _KEPT_WORDS
 )
 
 # The laboratory units generic values are read in (see _LAB_UNITS).
