@@ -136,7 +136,8 @@ def test_eye_leads_needs_a_tight_label() -> None:
     assert not eye_leads(text, eyes[0].end, (value, value + 3), (eyes[1].start, eyes[1].end))
     near = eye_near(text, eyes, value, value + 3, clause=(0, len(text)))
     assert near is not None
-    assert near.laterality == "left"  # as before: the eye after
+    # the clause named OD before its value and a comma ends what it says of it
+    assert near.laterality == "right"
 
 
 @pytest.mark.parametrize(

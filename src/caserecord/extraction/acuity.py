@@ -110,6 +110,10 @@ _STEP_LOGMAR = re.compile(
     + r"-?\d?\.\d{1,2}\s?logMAR\b(?:\s+units?\b)?",
     re.IGNORECASE,
 )
+# "her left eye read 22 letters", "could read 40 letters": letters read off a chart.
+_READ_VERB = re.compile(r"\b(?:read|reads|reading|identified|named|saw)\s{1,3}(?:only\s{1,3})?$")
+# "from 35 letters to 33": a second count right after a letter count, its unit unwritten.
+_LETTERS_THEN = re.compile(r"\s{0,3}(?:to|then|->|→)\s{1,3}(?P<n>\d{1,3})(?![\w.,/%]|\.\d)")
 # A label naming the letter count ("ETDRS letter score: 70 (OD)", "the ETDRS score
 # was 40"): the bare whole numbers after it are letters.
 _LETTER_LABEL = re.compile(r"\b(?:" + "|".join(_DATA["letter_labels"]) + r")\b")  # (folded)
@@ -130,6 +134,11 @@ _LOGMAR_LABEL = re.compile(
 _NOT_A_COUNT = re.compile(
     r"(?:\b(?:month|week|day|year|visit|grade|level|stage|session|injection|patient|case|"
     r"table|figure|by|of|gained|lost)|[-+])\s?$"
+)  # (folded)
+# "at the one-year visit 29", "the 6-month visit: 40": a visit named by its time is
+# the time of the number after it, not the number of the visit.
+_TIMED_VISIT = re.compile(
+    r"(?:year|month|week|day)s?[\s-]{1,2}(?:visit|review)\s?:?\s?$"
 )  # (folded)
 # Near acuity: Jaeger J1-J16 and the N-point sizes N5-N48, upper case, in a
 # sentence about near (or, for Jaeger, any) acuity.  VisualAcuity holds distance
@@ -296,15 +305,48 @@ def extract_acuity(doc: Document) -> list[FindingMention]:
         indexes = sorted({*indexes, *_sentences_with(doc, _ETDRS, low)})
     if "near" in low and "N" in text:
         indexes = sorted({*indexes, *_sentences_with(doc, _N_POINT, text)})
+    last: tuple[int, FindingMention] | None = None  # a sentence's values' one eye
     for index in indexes:
         sentence = sentences[index]
         if sentence.header_key and _NOT_ACUITY_HEADER.search(sentence.header_key):
             continue
         body = low[sentence.start : sentence.end]
-        found.extend(_sentence_acuities(text, sentence, body, levels, story))
+        mentions = _sentence_acuities(text, sentence, body, levels, story)
+        if last is not None and last[0] == index - 1:
+            _eye_of_it(body, sentence.start, mentions, last[1])
+        last = _one_eye(index, mentions)
+        found.extend(mentions)
         if len(found) >= MAX_VALUES:
             break
     return found
+
+
+# "it" as the subject of a value: "At six months it read 27 letters", "it improved to".
+_IT = re.compile(r"\bit\s{1,3}(?:\w{1,12}\s{1,3}){0,2}$")  # (folded)
+
+
+def _eye_of_it(
+    low: str, base: int, mentions: list[FindingMention], antecedent: FindingMention
+) -> None:
+    """ "Her left eye read 22 letters. At six months it read 27": values that name no
+    eye, told of "it" right after a sentence whose values are all of one eye, are
+    that eye's."""
+    if not mentions or any(m.eye for m in mentions):
+        return
+    first = mentions[0].position - base
+    if _IT.search(low, max(0, first - 40), first) is None:
+        return
+    for mention in mentions:
+        mention.eye = antecedent.eye
+        mention.spans["eye"] = antecedent.spans["eye"]
+
+
+def _one_eye(index: int, mentions: list[FindingMention]) -> tuple[int, FindingMention] | None:
+    """The sentence and a value of it when all its values name the same one eye."""
+    sides = {m.eye for m in mentions}
+    if len(sides) == 1 and sides <= {"right", "left"} and "eye" in mentions[-1].spans:
+        return index, mentions[-1]
+    return None
 
 
 @lru_cache(maxsize=64)
@@ -579,9 +621,15 @@ class _Reader:
             at = m.start()
             restates = any(e in others for e in range(at - 3, at + 1))
             letters = int(m.group("n"))
-            named = "etdrs" in low[m.start() : m.end() + 16]
-            if not restates and 0 <= letters <= 100 and (named or self.has_context()):
+            named = "etdrs" in low[m.start() : m.end() + 16] or (
+                _READ_VERB.search(low, max(0, at - 24), at) is not None
+            )
+            if not restates and 0 <= letters <= 100 and (named or self.chart_context()):
                 self.add(m.start(), m.end(), f"{letters} letters")
+                # "went from 35 letters to 33": the unit written once, after the first
+                then = _LETTERS_THEN.match(low, m.end())
+                if then is not None and int(then.group("n")) <= 100:
+                    self.add(then.start("n"), then.end("n"), f"{then.group('n')} letters")
 
     def levels(self, levels: list[_Level]) -> None:
         text, low = self.text, self.low
@@ -604,15 +652,24 @@ class _Reader:
         """Bare whole numbers after a label naming a letter count."""
         low = self.low
         labels = [at for at in map(low.find, _LETTER_LABELS) if at >= 0]
-        if not labels:
+        label = _LETTER_LABEL.search(low, min(labels)) if labels else None  # (a whole word)
+        # A count read before names the unit of the bare ones after it too: "it read
+        # 27 letters, and at the one-year visit 29".
+        read = [c.end - self.base for c in self.found if c.acuity.endswith(" letters")]
+        starts = ([label.end()] if label is not None else []) + read[:1]
+        if not starts:
             return
-        label = _LETTER_LABEL.search(low, min(labels))  # (as a whole word)
-        if label is None:
-            return
-        for m in _BARE_COUNT.finditer(low, label.end()):
+        for m in _BARE_COUNT.finditer(low, min(starts)):
             letters = int(m.group("n"))
-            if letters <= 100 and not _NOT_A_COUNT.search(low, max(0, m.start() - 12), m.start()):
+            if letters <= 100 and not self._not_a_count(m.start()):
                 self.add(m.start(), m.end(), f"{letters} letters")
+
+    def _not_a_count(self, at: int) -> bool:
+        """Whether the bare number at ``at`` is a time, a change or a rank, not letters
+        ("month 3", "by 15"); "the one-year visit 29" names the value's time."""
+        low = self.low
+        before = _NOT_A_COUNT.search(low, max(0, at - 12), at)
+        return before is not None and _TIMED_VISIT.search(low, max(0, at - 24), at) is None
 
     def decimals(self) -> None:
         """Bare decimal numbers: decimal acuity in an acuity sentence, logMAR after

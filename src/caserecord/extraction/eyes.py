@@ -50,7 +50,13 @@ _WORDS = re.compile(
     r"|(?P<both>both\s+eyes|each\s+eye|either\s+eye|bilateral(?:ly)?|both\s+of\s+(?:his|her)\s+eyes))"
     r"\b"
     # a side in brackets after a value: "6/12 (right) and 6/18 (left)"
-    r"|\((?P<side3>right|left)(?:\s+eye)?\)",
+    r"|\((?P<side3>right|left)(?:\s+eye)?\)"
+    # a bare side labelling the value right after it, as an item of a list that
+    # starts after a label, a mark or "and": "Acuity: right 6/9, left 6/36", "IOP
+    # right 16 and left 14 mmHg" (not the verb: "he left 2 weeks later")
+    r"|(?:(?<=[:;,(\n])|(?<=[:;,(\n][ \t])|(?<=\band[ \t])|(?<![\s\S]))"
+    r"(?P<side4>right|left)(?=[ \t]{1,2}[:=]?[ \t]?(?:[-−+]?\.?\d|(?-i:CF|HM|LP|NLP|NPL)\b))"
+    r"(?![ \t]{1,2}\d{1,3}[ \t]?(?:days?|weeks?|months?|years?|hours?|times?|yrs?)\b)",
     re.IGNORECASE,
 )
 # A _WORDS match starts at its side or "both" word, or at the preposition
@@ -80,7 +86,7 @@ def find_eyes(text: str, offset: int = 0) -> list[EyeMention]:
             for m in matches_at(_ABBREVIATIONS, text, starts)
         ]
     for m in _word_matches(text, fold(text)):
-        side = m.group("side") or m.group("side2") or m.group("side3")
+        side = m.group("side") or m.group("side2") or m.group("side3") or m.group("side4")
         found.append(
             EyeMention(offset + m.start(), offset + m.end(), side.lower() if side else "both")
         )
@@ -180,8 +186,18 @@ def eye_near(
                 text, before.end, (start, end), (eye.start, eye.end), values
             ):
                 return before
-            if before is not None and _labels_next(text, (end, eye.start), eye, values):
-                return before  # "RE 6/60 -> 6/24; LE 6/36": LE is the next value's
+            if _labels_next(text, (end, eye.start), eye, values):
+                # "RE 6/60 -> 6/24; LE 6/36", "today 20/40, left 20/160": the eye
+                # after the mark is the next value's label, not this value's
+                return before
+            if (
+                before is not None
+                and before.start >= clause[0]
+                and _LIST_BREAK.search(text, end, eye.start) is not None
+            ):
+                # "left eye vision was 0.02; the right eye remained 1.0": the clause
+                # named its eye before the value, the mark ends what it says of it
+                return before
             return eye
     return before
 
@@ -297,7 +313,7 @@ def eye_sides(text: str) -> set[str]:
         if "both" in sides or len(sides) > 1:
             return sides
     for m in _WORDS.finditer(text):
-        side = m.group("side") or m.group("side2") or m.group("side3")
+        side = m.group("side") or m.group("side2") or m.group("side3") or m.group("side4")
         sides.add(side.lower() if side else "both")
         if "both" in sides or len(sides) > 1:
             return sides

@@ -698,7 +698,8 @@ _LETTER = re.compile(  # the letter itself is upper case: "ASIA B", not "Asia an
 _LETTER_TO = re.compile(
     r"\s{1,3}(?i:to)\s{1,3}(?:(?:ASIA|AIS)\s{1,3})?(?:(?i:grade)\s{1,3})?(?P<v>[A-E])\b"
 )
-_SCORE = re.compile(r"(?<![\w./])\d{1,3}(?:\.\d{1,2})?(?![\w/%]|\.\d)")
+# (not the size of the scale: "a 48-point measure", "36 out of 48")
+_SCORE = re.compile(r"(?<![\w./])(?<!out of )\d{1,3}(?:\.\d{1,2})?(?![\w/%]|\.\d|-point)")
 _PLUS = re.compile(r"\s{0,3}\(\s{0,3}(?P<v>\+{1,4}|[-−])\s{0,3}\)")
 _BEFORE_AT_END = re.compile(
     r"\bbefore(?=\s{0,3}(?:[.,;:!?)\]]|$|and\b|but\b|now\b))", re.IGNORECASE
@@ -913,6 +914,11 @@ class _Extractor:
         # No run of 65 characters without a blank in the text (see _LONG_HEAD), so
         # in none of its sentences: set by _candidates when it knows.
         self._short_runs = False
+        self._sentence_eyes: dict[int, str | None] = {}  # see _sentence_eye
+        self._sentence_starts: list[int] | None = None
+        # The sentence read is under a heading of side effects ("Complications:").
+        self._adverse_section = False
+        self._adverse_headings: dict[int, bool] = {}
 
     @cached_property
     def default_eye(self) -> str | None:
@@ -958,6 +964,8 @@ class _Extractor:
             ):
                 following = index + 1
             index = following
+        if found:
+            found += self._continued_scores(found)
         if any(m.measure == "vision" for m in found) and self._has_acuity_values():
             # Vague sight statements in a story that reports acuity values mostly
             # restate those values ("his sight improved") or the diagnosis ("lost
@@ -966,6 +974,52 @@ class _Extractor:
             # stays (assembly drops it where a value has its time and eye).
             found = [m for m in found if m.measure != "vision" or m.change in _KEPT_WORDS]
         return found
+
+    def _continued_scores(self, found: list[FindingMention]) -> list[FindingMention]:
+        """A score told on in the next sentence with "it": "His ALSFRS-R was 36 when he
+        started. Three months later it was 35, and at nine months it was 31."
+
+        The values take the measure (and the form) of the last score of the
+        sentence before, when that sentence names no other measure's score.
+        """
+        sentences = self.doc.sentences
+        by_sentence: dict[int, list[FindingMention]] = {}
+        for mention in found:
+            by_sentence.setdefault(mention.sentence, []).append(mention)
+        extra: list[FindingMention] = []
+        for index, mentions in by_sentence.items():
+            scores = [mention for mention in mentions if _scored(mention)]
+            following = index + 1
+            if (
+                not scores
+                or len({mention.measure for mention in scores}) > 1
+                or following >= len(sentences)
+                or following in by_sentence
+            ):
+                continue
+            sentence = sentences[following]
+            if "it" not in sentence.text.lower():
+                continue
+            last = scores[-1]
+            for hit in _IT_SCORE.finditer(sentence.text):
+                start = sentence.start + hit.start("v")
+                end = sentence.start + hit.end("v")
+                value = parse_number(hit.group("v"))
+                if value is None:
+                    continue
+                extra.append(
+                    FindingMention(
+                        measure=last.measure,
+                        sentence=following,
+                        position=start,
+                        grade=hit.group("v") if last.grade is not None else None,
+                        value=None if last.grade is not None else value,
+                        unit=last.unit,
+                        detail=sentence.text.strip(),
+                        spans={"value": (start, end)},
+                    )
+                )
+        return extra
 
     def _candidates(self, headings: list[str | None]) -> tuple[list[int], set[int]]:
         """Indexes of the sentences that may give a finding, in order, and of those
@@ -1135,6 +1189,18 @@ class _Extractor:
         measures = {m for t in triggers for m in t.labels}
         return measures.pop() if len(measures) == 1 else None
 
+    def _adverse_heading(self, section: int | None) -> bool:
+        """Whether the section's heading names side effects ("Complications:",
+        "Side effects"): the symptoms under it are the adverse-event extractor's."""
+        if section is None:
+            return False
+        if section not in self._adverse_headings:
+            heading = self.doc.sections[section].heading
+            tokens = _tokens(heading, 0, ())
+            cues = self.vocab.cues.find(tokens, self.body, self.gap) if len(tokens) <= 8 else []
+            self._adverse_headings[section] = any("adverse" in m.labels for m in cues)
+        return self._adverse_headings[section]
+
     def _is_title(self, sentence: Sentence) -> bool:
         text = sentence.text.rstrip()
         return (
@@ -1156,6 +1222,7 @@ class _Extractor:
         read = self._read(sentence, bare=topic is None and heading is None and not lab)
         if read is None:
             return [], topic
+        self._adverse_section = self._adverse_heading(sentence.section)
         clauses = self._clauses(sentence, *read)
         if any(c.has("generic") for c in clauses):
             return [], topic  # "many patients", "your child": not this patient
@@ -1474,7 +1541,7 @@ class _Extractor:
             measure = self.vocab.measures[name]
             if measure.label_only:
                 continue
-            if measure.kind == "symptom" and clause.has("adverse"):
+            if measure.kind == "symptom" and (clause.has("adverse") or self._adverse_section):
                 continue  # side effects belong to the adverse-event extractor
             cues = _override(owned, self._measure_cues(clause, group, measure))
             quantities = self._quantities(clause, group, measure)
@@ -1792,7 +1859,12 @@ class _Extractor:
         ``pair=False`` when no second value was read, so "from ... to" cannot apply.
         """
         if any(
-            "before" in c.classes and c.last <= token and token - c.last <= 1 for c in clause.cues
+            "before" in c.classes
+            and c.last <= token
+            and token - c.last <= 1
+            # ("82% before treatment and 79% at nine months": the cue ends the first)
+            and not {t.text for t in clause.tokens[c.last : token]} & _CONJUNCTIONS
+            for c in clause.cues
         ):
             return True
         if not pair:
@@ -1999,7 +2071,33 @@ class _Extractor:
             ranked.append((_distance(cue, group), _PRIORITY.get(word, 9), word, cue))
         ranked.sort(key=lambda item: (item[0], item[1]))
         result: list[tuple[str, _Cue | None]] = [(word, cue) for _, _, word, cue in ranked]
+        if result and self._bare_still(clause, result[0][1]):
+            # "fatigue still exists but less", "still weak, but stronger": "still"
+            # says the finding is there, the change word how it changed
+            changed = [item for item in result if item[0] in ("improved", "worsened")]
+            if changed:
+                result.remove(changed[0])
+                result.insert(0, changed[0])
         return result if measure.eye else result[:1]
+
+    def _note_verb(self, clause: _Clause, group: _Group) -> bool:
+        """Whether the group's trigger opens its clause as a verb with no subject, the
+        style of notes ("- Walks with a walker", "1 month: reaches for toys"), which
+        states the ability."""
+        tokens = clause.tokens
+        first = next((i for i, t in enumerate(tokens) if t.word), None)
+        if first is None or group.first != first:
+            return False
+        word = tokens[first].text
+        return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+
+    def _bare_still(self, clause: _Clause, cue: _Cue | None) -> bool:
+        """Whether ``cue`` is the word "still" alone."""
+        return (
+            cue is not None
+            and cue.last - cue.first == 1
+            and clause.tokens[cue.first].text == "still"
+        )
 
     def _value_of(
         self, cue: _Cue, measure: Measure, group: _Group, sign: str | None
@@ -2077,6 +2175,8 @@ class _Extractor:
                 ]
             if able:
                 return ("improved", able[-1])
+            if measure.kind == "ability" and self._note_verb(clause, group):
+                return ("present", None)
         if measure.kind == "symptom":
             return ("present", None)
         return None
@@ -2275,7 +2375,30 @@ class _Extractor:
         ):
             draft.eye, draft.eye_explicit = "both", True  # "pupils were equal", "both discs"
         else:
-            draft.eye = self.default_eye
+            # "the left eye could count fingers, and the VEP showed a P2 wave": a
+            # clause naming no eye speaks of the one eye its sentence names
+            draft.eye = self._sentence_eye(clause.start) or self.default_eye
+
+    def _sentence_eye(self, position: int) -> str | None:
+        """The one eye (right or left) the sentence holding ``position`` names, if any."""
+        sentences = self.doc.sentences
+        if self._sentence_starts is None:
+            self._sentence_starts = [s.start for s in sentences]
+        index = bisect_right(self._sentence_starts, position) - 1
+        if index < 0:
+            return None
+        if index not in self._sentence_eyes:
+            sentence = sentences[index]
+            text = sentence.text
+            sides: set[str] = set()
+            if may_name_eye(text, self.vocab.eye_words):
+                sides = {e.laterality for e in find_eyes(text)}
+                low = fold(text)
+                sides.update(
+                    side for finder, side in self.vocab.eye_phrases if finder.search(text, low)
+                )
+            self._sentence_eyes[index] = sides.pop() if sides in ({"right"}, {"left"}) else None
+        return self._sentence_eyes[index]
 
     def _paired_eye(self, clause: _Clause, start: int, end: int) -> tuple[int, int, str] | None:
         """In a list of per-eye values, the eye that belongs to the value at ``[start, end)``.
@@ -2678,6 +2801,23 @@ def _nearest_eye(
         else:
             candidates.append((0, 0, e))
     return min(candidates)[2] if candidates else None
+
+
+# "it was 35", "it had fallen to 31", "it stood at 4.5": a value told of "it" (a
+# score named in the sentence before), its unit, if any, a percent sign.
+_IT_SCORE = re.compile(
+    r"\b[Ii]t\s{1,3}(?:(?:has|had)\s{1,3}(?:been\s{1,3})?)?(?:was|is|(?:fallen|fell|dropped|"
+    r"declined|risen|rose|improved|increased|decreased|climbed|slipped|come\s{1,3}down|"
+    r"gone\s{1,3}(?:up|down))\s{1,3}to|stood\s{1,3}at|reached)\s{1,3}"
+    r"(?P<v>\d{1,3}(?:\.\d{1,2})?)(?![\w/]|\.\d|-point)"
+)
+
+
+def _scored(mention: FindingMention) -> bool:
+    """A score or a percentage read as a number: "EDSS 6.5", "FVC 82%"."""
+    return mention.grade is not None or (
+        mention.value is not None and mention.unit in (None, "%") and not mention.status
+    )
 
 
 def _tidy(drafts: list[_Draft]) -> list[_Draft]:
