@@ -12,48 +12,12 @@ time is the point and the timeline reads it, when), not every field of the recor
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from caserecord import extract
 from caserecord.extraction._document import Document
 from caserecord.extraction.acuity import extract_acuity
 from caserecord.extraction.eyes import find_eyes, relative_eyes, story_side
-
-Fact = tuple[str, str | None, str]
-
-
-def _value(m: Any) -> str:
-    if m.kind == "visual_acuity" and m.acuity is not None:
-        return str(m.acuity)
-    quantity = m.measured_quantity()
-    if quantity is not None:
-        return f"{quantity.value:g} {quantity.unit}"
-    if getattr(m, "grade", None):
-        return str(m.grade)
-    word = m.status or m.change
-    return word.value if word else ""
-
-
-def _when(m: Any) -> str:
-    t = m.time
-    if t.value is None and t.phase is not None:
-        return str(t.phase.value)
-    return f"{t.value:g} {t.unit.value}" if t.value is not None and t.unit else "?"
-
-
-def facts(text: str) -> set[Fact]:
-    record = extract(text)
-    return {(m.measure, m.eye.value if m.eye else None, _value(m)) for m in record.measurements}
-
-
-def timed(text: str) -> set[tuple[str, str | None, str, str]]:
-    record = extract(text)
-    return {
-        (m.measure, m.eye.value if m.eye else None, _value(m), _when(m))
-        for m in record.measurements
-    }
+from measured_facts import Fact, facts, timed
 
 
 def acuities(text: str) -> list[tuple[str, str | None]]:
