@@ -299,7 +299,7 @@ SOFT: list[tuple[str, list[tuple[str, str | None]]]] = [
     ),
     (
         TREATED + "A few hours after the injection she felt nauseous and vomited once.",
-        [("nauseous", None), ("vomited", None)],
+        [("nausea", None), ("vomited", None)],
     ),
     (
         TREATED + "He reported a moderate headache after the first puncture, which lasted one "

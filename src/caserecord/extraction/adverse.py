@@ -93,8 +93,21 @@ _ADVERSE_KEYS = (
     "hypothetical_cues",
     "nothing_words",
     "fever_words",
+    "degree_words",
+    "copula_verbs",
+    "body_parts",
+    "resolution_verbs",
 )
 _SEVERITIES = ("mild", "moderate", "severe", "life_threatening")
+
+
+@dataclass(frozen=True)
+class Idiom:
+    """A harm told by a turn of phrase: "ran a temperature" is a fever."""
+
+    event: str
+    verbs: tuple[str, ...]
+    objects: tuple[str, ...]  # "" when the verb alone tells it ("fainted")
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,8 @@ class AdverseVocabulary:
     adverse: dict[str, tuple[str, ...]]
     severity: dict[str, str]  # word -> severity
     fever_grades: dict[str, str]  # "high" (fever) -> severity
+    adjectives: dict[str, str]  # "dizzy" -> "dizziness"
+    idioms: tuple[Idiom, ...]
 
 
 def validate_adverse_vocabulary(data: object, *, source: str = _SOURCE) -> AdverseVocabulary:
@@ -146,11 +161,34 @@ def validate_adverse_vocabulary(data: object, *, source: str = _SOURCE) -> Adver
         for level, listed in grades.items()
         for word in words(listed, f"adverse.fever_grades.{level}")
     }
+    adjectives = adverse.get("harm_adjectives")
+    if (
+        not isinstance(adjectives, Mapping)
+        or not adjectives
+        or not all(isinstance(v, str) and v.strip() for v in adjectives.values())
+    ):
+        raise fail("adverse.harm_adjectives must map adjectives to non-empty nouns")
+    idioms = adverse.get("idioms")
+    if not isinstance(idioms, list) or not idioms:
+        raise fail("adverse.idioms must be a non-empty list")
+    read: list[Idiom] = []
+    for number, idiom in enumerate(idioms):
+        where = f"adverse.idioms[{number}]"
+        if not isinstance(idiom, Mapping) or not isinstance(idiom.get("event"), str):
+            raise fail(f"{where} must be an object with a string 'event'")
+        objects = idiom.get("objects")
+        if not isinstance(objects, list) or not all(isinstance(o, str) for o in objects):
+            raise fail(f"{where}.objects must be a list of strings")
+        read.append(
+            Idiom(idiom["event"], words(idiom.get("verbs"), f"{where}.verbs"), tuple(objects))
+        )
     return AdverseVocabulary(
         negation={k: words(negation.get(k), f"negation.{k}") for k in _NEGATION_KEYS},
         adverse={k: words(adverse.get(k), f"adverse.{k}") for k in _ADVERSE_KEYS},
         severity=severity_words,
         fever_grades=fever_grades,
+        adjectives={k.lower(): v for k, v in adjectives.items()},
+        idioms=tuple(read),
     )
 
 
@@ -257,6 +295,9 @@ _BACK_STOP = frozenset(
         "are",
         "had",
         "has",
+        "my",
+        "our",
+        "your",
     }
 )
 
@@ -354,13 +395,66 @@ _BASELINE = _words(_A["baseline_cues"])
 _TREATMENT = _words(_A["treatment_words"])
 _IMPROVEMENT = _words(_A["improvement_words"])
 _TRIM = re.compile(r"^(?:(?:" + _phrases(_A["trim_words"]) + r")\s{1,3})", _FLAGS)
+# "she felt dizzy", "my right eye was red and sore": a harm told by adjectives after a
+# verb of being or feeling; each adjective is named by its noun ("dizziness").
+_DEGREE = r"(?:(?:" + _phrases(_A["degree_words"]) + r")\s{1,3}){0,2}"
+_ADJECTIVE = r"(?:" + _phrases(VOCABULARY.adjectives) + r")"
+_ADJECTIVE_JOIN = r"(?:\s{0,2},\s{0,2}(?:and\s{1,3})?|\s{1,3}(?:and|or)\s{1,3})"
+_COPULA = re.compile(
+    r"(?<![\w-])(?:"
+    + _phrases(_A["copula_verbs"])
+    + r")\s{1,3}(?P<adjectives>"
+    + _DEGREE
+    + _ADJECTIVE
+    + r"(?:"
+    + _ADJECTIVE_JOIN
+    + _DEGREE
+    + _ADJECTIVE
+    + r"){0,3})(?![\w-])",
+    _FLAGS,
+)
+_DEGREE_WORDS = frozenset(w.lower() for p in _A["degree_words"] for w in p.split())
+_BODY_PARTS = frozenset(w.lower() for w in _A["body_parts"])
+# "ran a temperature", "threw up", "lost her hair": idioms that name a harm (data: idioms).
+_IDIOM_DETERMINER = r"(?:(?:a|an|his|her|their|my|our|its|some|the)\s{1,3})?"
+_IDIOM_GRADE = (
+    r"(?:(?:" + _phrases([*VOCABULARY.fever_grades, *VOCABULARY.severity]) + r")"
+    r"(?:[\s-]{1,2}grade)?\s{1,3})?"
+)
+_IDIOM = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(
+        f"(?P<idiom{number}>(?:"
+        + _phrases(idiom.verbs)
+        + ")"
+        + (
+            r"\s{1,3}" + _IDIOM_DETERMINER + _IDIOM_GRADE + "(?:" + _phrases(idiom.objects) + ")"
+            if any(idiom.objects)
+            else ""
+        )
+        + ")"
+        for number, idiom in enumerate(VOCABULARY.idioms)
+    )
+    + r")(?![\w-])",
+    _FLAGS,
+)
+# "... ran a temperature of 37.2": a measured normal temperature is no fever.
+_TEMPERATURE_VALUE = re.compile(r"\s{1,3}of\s{1,3}(?P<value>\d{2,3}(?:\.\d{1,2})?)")
+_FEVER_FROM = {"celsius": 37.5, "fahrenheit": 99.5}
+# "a transient rise in IOP (28 mmHg) was managed with drops": a harm told by how it ended.
+_RESOLUTION = _words(_A["resolution_verbs"])
+# Words inside a harm's name ("rise in pressure", "loss of vision"), never at its ends.
+_INNER = frozenset({"in", "of", "at", "on", "around", "behind", "under", "to"})
+_INDEFINITE = frozenset({"a", "an", "some", "another", "several", "two", "three"})
+# "Apart from that, ...": a pronoun refers back; it names no harm.
+_PRONOUN_ITEM = re.compile(r"^(?:that|this|these|those|it|them|which)\b", _FLAGS)
 # Where a told side effect ends: punctuation, a new clause, or the time it happened.
 _AE_PUNCTUATION = r"[.;:!?()\[\]\"“”]"
 _AE_COMMA = (  # after the comma
     r"\s{0,2}(?:but|however|which|who|without|and\s{1,3}(?:he|she|they|it|the|his|her|there))\b"
 )
 _AE_WORDS = (  # after the blank
-    r"(?:but|without|which|who|whom|after|following|during|"
+    r"(?:but|without|which|who|whom|after|following|during|afterwards?|thereafter|"
     r"since|before|until|when|while|whereas|because|so|then|therefore|that|lasting|requiring|"
     r"needing|necessitating|treated|managed|resolved|resolving|was|were|for\s{1,3}"
     r"(?:(?:about|around|nearly|almost|over|up\s{1,3}to)\s{1,3})?(?:a|an|the|some|several|"
@@ -422,6 +516,29 @@ _TOLERANCE_GATE = words(_A["tolerance_cues"])
 _EVENT_VERB_GATE = words(_A["event_verbs"])
 _LIST_CUE_GATE = words(_A["list_cues"], _A["list_subjects"])
 _SUBJECT_VERB_GATE = words(_A["onset_verbs"], _A["finding_verbs"])
+_ADJECTIVE_GATE = words(VOCABULARY.adjectives)
+# Each idiom by the rarer side of it: its objects when each is one word ("temperature"
+# rather than "had"), else its verbs ("threw" rather than "up", "hair" rather than "fell
+# out").
+_PARTICLES = frozenset({"", "up", "out", "in", "on", "off", "down", "see"})
+_IDIOM_GATE = words(
+    *(
+        idiom.objects
+        if all(
+            o.strip() and " " not in o.strip() and o.lower() not in _PARTICLES
+            for o in idiom.objects
+        )
+        else idiom.verbs
+        for idiom in VOCABULARY.idioms
+    )
+)
+_RESOLUTION_GATE = words(_A["resolution_verbs"])
+# An exception that opens its clause is read without a word of tolerance only after these
+# ("Apart from a headache, ..."); "other than", "save for" need the tolerance ("no other").
+_EXCEPTION_GATE = words(["apart", "except", "aside", "besides", "exception", "barring"])
+_TURNS_GATE = union(
+    _EXCEPTION_GATE, _TOLERANCE_GATE, _ADJECTIVE_GATE, _IDIOM_GATE, _RESOLUTION_GATE
+)
 _GATES = (
     _TRIGGER_GATE,
     _NOT_GATE,
@@ -437,6 +554,10 @@ _GATES = (
     _EVENT_VERB_GATE,
     _LIST_CUE_GATE,
     _SUBJECT_VERB_GATE,
+    _ADJECTIVE_GATE,
+    _IDIOM_GATE,
+    _RESOLUTION_GATE,
+    _EXCEPTION_GATE,
 )
 _ALL_WORDS = (
     None if any(g is None for g in _GATES) else frozenset().union(*(g or () for g in _GATES))
@@ -452,6 +573,10 @@ _TELLING_WORDS = union(
     _EVENT_VERB_GATE,
     _LIST_CUE_GATE,
     _SUBJECT_VERB_GATE,
+    _ADJECTIVE_GATE,
+    _IDIOM_GATE,
+    _RESOLUTION_GATE,
+    _EXCEPTION_GATE,
 )
 _POST_DID_NOT_GATE = words(_N["post_did_not"])
 _POST_HAS_NOT_GATE = words(_N["post_has_not"])
@@ -495,6 +620,14 @@ _LIST_CUE_FOLDED = FoldedPattern(_LIST_CUE)
 _LIST_CUE_FIRSTS = first_words(_A["list_cues"], ["the"], _A["list_subjects"])
 _SUBJECT_VERB_FOLDED = FoldedPattern(_SUBJECT_VERB)
 _SUBJECT_VERB_FIRSTS = first_words(_A["onset_verbs"], _A["finding_verbs"])
+_COPULA_FOLDED = FoldedPattern(_COPULA)
+_EXCEPTION_FOLDED = FoldedPattern(_EXCEPTION)
+_TOLERANCE_FOLDED = FoldedPattern(_TOLERANCE)
+_COPULA_FIRSTS = first_words(_A["copula_verbs"])
+_IDIOM_FOLDED = FoldedPattern(_IDIOM)
+_IDIOM_FIRSTS = first_words(*(idiom.verbs for idiom in VOCABULARY.idioms))
+_RESOLUTION_FOLDED = FoldedPattern(_RESOLUTION)
+_RESOLUTION_FIRSTS = first_words(_A["resolution_verbs"])
 
 
 def _whole_words(
@@ -697,18 +830,25 @@ _SHORT_ITEM = 5  # words of a list item; longer pieces are clauses, not a list
 
 
 def _split_inner(item: str, offset: int) -> list[tuple[str, Span]]:
-    """'pain with eye movement or double vision' -> two parts."""
+    """'pain with eye movement or double vision' -> two parts; 'visual loss and no signs of
+    infection' -> 'visual loss', 'infection' (a part's own "no" denies it too)."""
     parts: list[tuple[str, Span]] = []
     cursor = 0
-    for match in _INNER_SPLIT.finditer(item):
-        before = item[cursor : match.start()]
-        if before.strip():
-            parts.append((before.strip(), (offset + cursor, offset + match.start())))
-        cursor = match.end()
-    rest = item[cursor:]
-    if rest.strip():
-        parts.append((rest.strip(), (offset + cursor, offset + cursor + len(rest.rstrip()))))
+    for match in [*_INNER_SPLIT.finditer(item), None]:
+        stop = len(item) if match is None else match.start()
+        piece = item[cursor:stop]
+        if piece.strip():
+            lead = _PART_TRIGGER.match(piece)
+            skip = _skip(piece, lead.end()) if lead else len(piece) - len(piece.lstrip())
+            start, end = cursor + skip, cursor + len(piece.rstrip())
+            if start < end:
+                parts.append((item[start:end], (offset + start, offset + end)))
+        if match is not None:
+            cursor = match.end()
     return parts
+
+
+_PART_TRIGGER = re.compile(r"\s{0,3}(?:no|nor|without)\s", _FLAGS)
 
 
 def _post_negated_in(
@@ -768,7 +908,19 @@ def _table_none(doc: Document) -> list[tuple[str, Sentence, Span]]:
         if not has(folded[start:end], _TABLE_GATE):
             continue  # no header on this line
         header = _TABLE_HEADER.search(text, start, end)
-        if header is None or text[start:end].rstrip().endswith((".", "!", "?")):
+        if header is None:
+            continue
+        colon = text.find(":", header.end(), end)
+        # "Side effects: none reported" -- the value on the header's own line
+        if (
+            colon >= 0
+            and not text[header.end() : colon].strip()
+            and _TABLE_NONE.fullmatch(text[colon + 1 : end].strip().rstrip("."))
+        ):
+            sentence = _sentence_at(doc, start)
+            if sentence is not None:
+                return [(header.group().lower(), sentence, header.span())]
+        if text[start:end].rstrip().endswith((".", "!", "?")):
             continue
         for row_start, row_end in doc.lines[number + 1 : number + 40]:
             if _TABLE_NONE.search(text, row_start, row_end):
@@ -806,25 +958,34 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
 
     denied = sorted(set(denied))
 
-    def add(description: str, severity: str | None, sentence: Sentence, span: Span) -> None:
+    def add(description: str, severity: str | None, sentence: Sentence, span: Span) -> bool:
         if len(found) >= _MAX_ITEMS or _overlaps(span, denied):
-            return  # a denied finding is never an adverse event
-        description = _tidy(description)
+            return False  # a denied finding is never an adverse event
+        description = _as_noun(_EPISODES.sub("", _tidy(description)))
         if not description or len(description.split()) > 12:
-            return
+            return False
         if len(found) >= _MAX_ITEMS or any(
             _overlap(description, m.description) >= 0.5 for m in found
         ):
-            return
+            return True  # told already
         spans = {"description": span}
         found.append(AdverseMention(description, severity, sentence.index, span[0], spans))
+        return True
 
+    # Sentences that told a harm after the treatment, or said they came after it: the next
+    # sentence of the same paragraph goes on telling what followed ("She had a fever after
+    # the first infusion. We noticed some redness where the drip went in.").
+    told: set[int] = set()
+    sentences = doc.sentences
     # Every rule below (the losses and those of _told_events) needs a word of these gates;
     # the tests before them have no effect of their own.
     for sentence, present, folded in _gated(doc, _TELLING_WORDS):
         after = _after_cue(sentence.text, folded, present)
+        carried = (
+            sentence.index - 1 in told and sentences[sentence.index - 1].line == sentence.line
+        )
         if not _after_treatment(
-            doc, sentence, day0, after_cue=after, folded=folded, present=present
+            doc, sentence, day0, after_cue=after or carried, folded=folded, present=present
         ):
             continue
         text = sentence.text
@@ -839,20 +1000,131 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
             for loss in _whole_words(_LOSS_FOLDED, _LOSS_FIRSTS, text, folded, present):
                 before = text[max(0, loss.start() - 20) : loss.start()]
                 span = (sentence.start + loss.start(), sentence.start + loss.end())
-                add(loss.group(), _severity(before), sentence, span)
+                if add(loss.group(), _severity(before), sentence, span):
+                    told.add(sentence.index)
         for description, span, severity, needs_cue in _told_events(text, folded, present):
-            if needs_cue and not severity:
+            if needs_cue and not severity and not carried:
                 if cue is None:
                     cue = _told_after(sentence, after, present, later)
                 if not cue:
                     continue
-            add(
+            if add(
                 description,
                 severity,
                 sentence,
                 (sentence.start + span[0], sentence.start + span[1]),
-            )
-    return found
+            ):
+                told.add(sentence.index)
+        if cue:
+            told.add(sentence.index)
+    if day0 is not None:
+        for description, severity, sentence, span in _timeline_events(doc, day0):
+            add(description, severity, sentence, span)
+    return sorted(found, key=lambda m: m.position)  # as told, whichever rule read them
+
+
+def _timeline_events(doc: Document, day0: int) -> Iterator[tuple[str, str | None, Sentence, Span]]:
+    """'- Day 1: mild conjunctival redness and a foreign body sensation; IOP 16 mmHg'.
+
+    A follow-up list item headed by a time after day 0 lists what was found then,
+    often without a verb: each harm it names is an event (improvements, denials and
+    measurements are not).
+    """
+    for sentence in doc.sentences[day0 + 1 :]:
+        text = sentence.text
+        head = text[:_LABEL_REACH]
+        if ":" not in head and " - " not in head and " – " not in head:
+            continue  # no label can end here
+        label = _LABEL.match(text)
+        if label is None or not _UNIT_IN_LABEL.search(label.group("label")):
+            continue  # "Visual acuity: ..." names no time (reading one costs more)
+        if not _time_label(label.group(), len(label.group("label"))):
+            continue
+        body_start = label.end()
+        for chunk_start, chunk_end in _chunks(text, body_start):
+            for item, (item_start, _) in _list_items(text[chunk_start:chunk_end], chunk_start):
+                for part, (start, end) in _conjoined(item, item_start):
+                    if not _listed_harm(part):
+                        continue
+                    yield (
+                        part,
+                        _severity(part),
+                        sentence,
+                        (sentence.start + start, sentence.start + end),
+                    )
+
+
+_LABEL_REACH = 40
+_UNIT_IN_LABEL = re.compile(r"day|week|month|year|hour", _FLAGS)
+_LABEL = re.compile(r"\W{0,3}(?P<label>[A-Za-z0-9][^:;.!?\n]{0,36}?)\s{0,2}(?::|\s[-–—]\s)\s{0,3}")
+
+
+def _time_label(label: str, words: int) -> bool:
+    """Whether ``label`` (with its colon or dash) is a time after day 0 and little else
+    ("Day 1:", "At 3 months -"); ``words``: the length of the label without its mark."""
+    return any(
+        m.relation == "after_day0" and 2 * (min(m.end, words) - m.start) >= words
+        for m in find_times(label, 0)
+    )
+
+
+def _chunks(text: str, start: int) -> list[Span]:
+    """The pieces of ``text`` from ``start`` between semicolons."""
+    spans: list[Span] = []
+    for piece in re.finditer(r"[^;]+", text[start:]):
+        spans.append((start + piece.start(), start + piece.end()))
+    return spans
+
+
+def _listed_harm(item: str) -> bool:
+    """Whether a verbless list item names a harm: 'mild conjunctival redness', not 'redness
+    resolved', 'no pain' or 'IOP 16 mmHg'."""
+    return (
+        len(item.split()) <= _LISTED_WORDS
+        and _EVENT.search(item) is not None
+        and _IMPROVEMENT.search(item) is None
+        and _DENIAL_WORD.search(item) is None
+        and _NOTHING.match(item) is None
+    )
+
+
+_LISTED_WORDS = 6
+
+
+def _ends_in_adjective(phrase: str) -> bool:
+    """Whether the last word of ``phrase`` is a harm adjective (a quick test before _as_noun)."""
+    words = phrase.split()
+    return bool(words) and words[-1].lower().strip(",.;:") in VOCABULARY.adjectives
+
+
+def _as_noun(phrase: str) -> str:
+    """'dizzy' -> 'dizziness', 'bit nauseous' -> 'nausea', 'red and sore' -> 'redness and
+    soreness': a harm told by adjectives is named by nouns; any other phrase stays."""
+    nouns: list[str] = []
+    for word in _ADJECTIVE_WORD.findall(phrase.lower()):
+        if word in _DEGREE_WORDS or word in _JOINERS:
+            continue
+        noun = VOCABULARY.adjectives.get(word)
+        if noun is None:
+            return phrase
+        if noun not in nouns:
+            nouns.append(noun)
+    return " and ".join(nouns) if nouns else phrase
+
+
+_ADJECTIVE_WORD = re.compile(r"[a-z][a-z'-]*")
+# "three episodes of mild hypoglycaemia" is told as "mild hypoglycaemia" (the count is
+# no part of the harm's name).
+_EPISODES = re.compile(
+    r"^(?:(?:"
+    + NUMBER_WORD_PATTERN
+    + r"|several|multiple|repeated|recurrent|frequent|occasional|few|some)\s{1,3})?"
+    r"(?:episodes?|bouts?|attacks?|spells?)\s{1,3}of\s{1,3}",
+    _FLAGS,
+)
+# Between the parts of a run of adjectives: "dizzy" | "a bit nauseous".
+_JOIN = re.compile(_ADJECTIVE_JOIN, _FLAGS)
+_JOINERS = frozenset({"and", "or", "a", "an"})
 
 
 def _told_after(sentence: Sentence, after: bool, present: frozenset[str], later: bool) -> bool:
@@ -893,11 +1165,13 @@ def _after_treatment(
     )
 
 
-def _told_events(
-    text: str, folded: str, present: frozenset[str]
-) -> list[tuple[str, Span, str | None, bool]]:
+# (description, span in the sentence, severity, whether it needs an after-treatment cue)
+Event = tuple[str, Span, str | None, bool]
+
+
+def _told_events(text: str, folded: str, present: frozenset[str]) -> list[Event]:
     """(description, span, severity, needs an after-treatment cue) for each event told."""
-    found: list[tuple[str, Span, str | None, bool]] = []
+    found: list[Event] = []
     # "experienced only mild swelling ...", "had a fever after the injection"
     for pattern, firsts, weak, gate in (
         (_STRONG_VERB_FOLDED, _STRONG_VERB_FIRSTS, False, _STRONG_VERB_GATE),
@@ -911,21 +1185,20 @@ def _told_events(
             start = _skip_trim(text, verb.end())
             end = _event_end(text, folded, start, _MAX_SCOPE)
             lead = text[verb.end() : start]
-            for listed, listed_span in _list_items(text[start:end], start):
-                for item, (s, _) in _second_verbs(listed, listed_span[0]):
-                    if not _EVENT_FOLDED.search(item, fold(item)) or _IMPROVEMENT.search(item):
-                        continue
-                    for part, part_span in _conjoined(item, s):
-                        severity = _severity(part) or _severity(lead)
-                        found.append((part, part_span, severity, weak))
-    # "tolerated it well apart from insomnia", "went smoothly except for a transient headache"
-    if hit(present, _TOLERANCE_GATE) and _TOLERANCE.search(text):
-        for cue in _EXCEPTION.finditer(text):
-            start = _skip_trim(text, cue.end())
-            end = _event_end(text, folded, start, _MAX_SCOPE)
-            item = text[start:end].split(",", 1)[0].rstrip()  # "Apart from X, she had no ..."
-            if 0 < len(item.split()) <= 8 and not _IMPROVEMENT.search(item):
-                found.append((item, (start, start + len(item)), _severity(item), False))
+            # "a sore back afterwards and a headache": the list goes on after the time
+            pieces = [(start, end), *_more_segments(text, folded, end)]
+            for piece_start, piece_end in pieces:
+                for listed, listed_span in _list_items(text[piece_start:piece_end], piece_start):
+                    for item, (s, _) in _second_verbs(listed, listed_span[0]):
+                        if not _EVENT_FOLDED.search(item, fold(item)) or _IMPROVEMENT.search(item):
+                            continue
+                        if _ends_in_adjective(item) and _as_noun(item) != item:
+                            continue  # "felt dizzy": adjectives, read with their subject below
+                        for part, part_span in _conjoined(item, s):
+                            severity = _severity(part) or _severity(lead)
+                            found.append((part, part_span, severity, weak))
+    if hit(present, _TURNS_GATE):  # most sentences have none of these turns
+        found.extend(_told_in_turns(text, folded, present))
     # "severe bilateral visual loss developed after they received ..."
     for verb in (
         _whole_words(_EVENT_VERB_FOLDED, _EVENT_VERB_FIRSTS, text, folded, present)
@@ -956,37 +1229,292 @@ def _told_events(
             continue  # "possible side effects include ..."
         start = _skip_trim(text, cue.end())
         end = _event_end(text, folded, start, 2 * _MAX_SCOPE)
-        for listed, span in _list_items(text[start:end], start):
-            if _IMPROVEMENT.search(listed) or _NOTHING.match(listed):
-                continue
-            if not (named or _EVENT.search(listed)):
-                continue
-            for item, item_span in _conjoined(listed, span[0]):
-                found.append((item, item_span, _severity(item), False))
+        segments = [(start, end, named)]
+        if named:
+            segments.extend((s, e, False) for s, e in _more_segments(text, folded, end))
+        for segment_start, segment_end, any_item in segments:
+            for listed, span in _list_items(text[segment_start:segment_end], segment_start):
+                if _IMPROVEMENT.search(listed) or _NOTHING.match(listed):
+                    continue
+                if not (any_item or _EVENT.search(listed)):
+                    continue
+                for item, item_span in _conjoined(listed, span[0]):
+                    found.append((item, item_span, _severity(item), False))
     return found
 
 
-def _subject_events(
-    text: str, folded: str, present: frozenset[str]
-) -> list[tuple[str, Span, str | None, bool]]:
+def _told_in_turns(text: str, folded: str, present: frozenset[str]) -> list[Event]:
+    """Harms told in other turns than a verb and its object."""
+    found: list[Event] = []
+    # "tolerated it well apart from insomnia", "went smoothly except for a transient headache";
+    # "Apart from a headache the day after, ..." names a harm as the exception.
+    if hit(present, _EXCEPTION_GATE) or hit(present, _TOLERANCE_GATE):
+        found.extend(_exceptions(text, folded, present))
+    # "she became feverish", "my right eye was red and sore"
+    if hit(present, _ADJECTIVE_GATE):
+        found.extend(_described_events(text, folded, present))
+    # "he ran a temperature", "she threw up in the car"
+    if hit(present, _IDIOM_GATE):
+        found.extend(_idiom_events(text, folded, present))
+    # "a small haematoma ... resolved with compression"
+    if hit(present, _RESOLUTION_GATE):
+        found.extend(_resolved_events(text, folded, present))
+    return found
+
+
+def _more_segments(text: str, folded: str, end: int) -> list[Span]:
+    """'Side effects: low back pain (2 days); mild headache': the items after a semicolon.
+
+    Only when the first item ended just before it (at a parenthesis or a time), and each
+    further one is short; a clause with its own subject ends the list.
+    """
+    segments: list[Span] = []
+    limit = min(len(text), end + 2 * _MAX_SCOPE)
+    window = text[end : end + _SEGMENT_GAP]
+    if ";" not in window and "and" not in window and "plus" not in window:
+        return segments  # no further item can open there (see _NEXT_ITEM)
+    while len(segments) < _MAX_SEGMENTS:
+        joint = _NEXT_ITEM.search(text, end, min(limit, end + _SEGMENT_GAP))
+        if joint is None:
+            break
+        start = _skip_trim(text, joint.end())
+        end = _event_end(text, folded, start, _MAX_SCOPE)
+        if end <= start or _SUBJECT.match(text[start:end]) or len(text[start:end].split()) > 8:
+            break  # "...; he reported a headache": a clause of its own, not a further item
+        segments.append((start, end))
+    return segments
+
+
+_MAX_SEGMENTS = 8
+# What opens a further item of a list of harms after a time or place cut the last one:
+# "; mild headache", "... after the second puncture and a self-limiting fever".
+_NEXT_ITEM = re.compile(
+    r";|,?\s(?:and|plus)\s(?=(?:a|an|some|" + _phrases(VOCABULARY.severity) + r")\s)", _FLAGS
+)
+_SEGMENT_GAP = 40  # "(2 days)", "after each puncture": what may stand between item and ";"
+
+
+def _exceptions(text: str, folded: str, present: frozenset[str]) -> list[Event]:
+    """'tolerated it well apart from insomnia': the exception to a good tolerance is a harm;
+    without a word of tolerance, an exception that names a harm and opens its clause
+    ("Apart from a headache the day after, she was fine") is one too."""
+    found: list[Event] = []
+    tolerated = (
+        hit(present, _TOLERANCE_GATE) and _TOLERANCE_FOLDED.search(text, folded) is not None
+    )
+    if not tolerated and not hit(present, _EXCEPTION_GATE):
+        return found  # neither a tolerance nor an exception that can open a clause
+    for cue in _EXCEPTION_FOLDED.finditer(text, folded):
+        start = _skip_trim(text, cue.end())
+        end = _event_end(text, folded, start, _MAX_SCOPE)
+        item = text[start:end].split(",", 1)[0].rstrip()  # "Apart from X, she had no ..."
+        if (
+            not 0 < len(item.split()) <= 8
+            or _IMPROVEMENT.search(item)
+            or _PRONOUN_ITEM.match(item)
+        ):
+            continue
+        if not tolerated and not (_EVENT.search(item) and _opens_clause(text, cue.start())):
+            continue
+        found.append((item, (start, start + len(item)), _severity(item), False))
+    return found
+
+
+def _opens_clause(text: str, position: int) -> bool:
+    """Whether only blanks, a bullet or a clause mark stand before ``position`` in its clause."""
+    before = text[max(0, position - 3) : position].strip()
+    return not before or before[-1] in ",;:-("
+
+
+def _described_events(text: str, folded: str, present: frozenset[str]) -> list[Event]:
+    """'she became feverish', 'my right eye was red and sore for two days'.
+
+    The adjectives are named by their nouns; a body part as subject is kept ("redness and
+    soreness of right eye").  As with "had a fever", the sentence must be told after the
+    treatment.
+    """
+    found: list[Event] = []
+    for verb in _whole_words(_COPULA_FOLDED, _COPULA_FIRSTS, text, folded, present):
+        if _hypothetical(text, verb.start()) or _clause_has(_DENIAL_WORD, text, verb.start()):
+            continue  # "she may feel tired", "he was never dizzy"
+        told, start = verb.group("adjectives"), verb.start("adjectives")
+        subject = _body_part_before(text, verb.start())
+        if subject is not None:
+            # one event of the body part: "redness and soreness of right eye"
+            found.append(
+                (
+                    f"{_as_noun(told)} of {subject[0]}",
+                    (subject[1], verb.end()),
+                    _severity(told),
+                    True,
+                )
+            )
+            continue
+        for part, span in _conjoined(told, start, always=True):  # "dizzy and a bit nauseous"
+            found.append((part, span, _severity(part), True))
+    return found
+
+
+def _body_part_before(text: str, position: int) -> tuple[str, int, int] | None:
+    """The body part that is the subject of the verb at ``position`` ("my right eye",
+    "both eyes" in "That night both eyes were"), else None."""
+    subject = _noun_before(text, position, limit=4)
+    if subject is None or subject[0].split()[-1] not in _BODY_PARTS:
+        return None
+    name, start, end = subject
+    words = name.split()
+    cut = max((i + 1 for i, w in enumerate(words) if w in _SEQUENCE_WORDS), default=0)
+    if cut:
+        start = end - len(" ".join(words[cut:]))
+        name = " ".join(words[cut:])
+    return name, start, end
+
+
+# Words of time and sequence that stand before a subject without a comma: "that night".
+_SEQUENCE_WORDS = frozenset(
+    {
+        *("night", "morning", "evening", "afternoon", "day", "days", "week", "weeks"),
+        *("month", "months", "later", "afterwards", "afterward", "then", "next", "soon"),
+        *("today", "tonight", "yesterday", "suddenly", "also"),
+    }
+)
+
+
+def _idiom_events(text: str, folded: str, present: frozenset[str]) -> list[Event]:
+    """'he ran a temperature', 'she threw up', 'lost his hair': the harm the idiom names."""
+    found: list[Event] = []
+    for match in _whole_words(_IDIOM_FOLDED, _IDIOM_FIRSTS, text, folded, present):
+        if _hypothetical(text, match.start()) or _clause_has(_DENIAL_WORD, text, match.start()):
+            continue
+        value = _TEMPERATURE_VALUE.match(text, match.end())
+        if value is not None and not _feverish(float(value.group("value"))):
+            continue  # "had a temperature of 36.8": measured, and normal
+        name = match.lastgroup or ""
+        idiom = VOCABULARY.idioms[int(name.removeprefix("idiom"))]
+        subject = None if any(idiom.objects) else _body_part_before(text, match.start())
+        if subject is not None:  # "his back started to ache": aching of back
+            found.append((f"{idiom.event} of {subject[0]}", (subject[1], match.end()), None, True))
+            continue
+        found.append((idiom.event, match.span(), _severity(match.group()), True))
+    return found
+
+
+def _feverish(value: float) -> bool:
+    """Whether a body temperature (Celsius or Fahrenheit, by its size) is a fever."""
+    return value >= (_FEVER_FAHRENHEIT if value > _CELSIUS_CEILING else _FEVER_CELSIUS)
+
+
+_FEVER_CELSIUS = 37.5
+_FEVER_FAHRENHEIT = 99.5
+_CELSIUS_CEILING = 45
+
+
+def _resolved_events(text: str, folded: str, present: frozenset[str]) -> list[Event]:
+    """'A transient rise in IOP (28 mmHg) was managed with drops', 'a small haematoma
+    resolved': a harm newly told (an indefinite or graded one) by how it ended.  "His
+    headaches resolved" tells an improvement of a known complaint, not a harm."""
+    found: list[Event] = []
+    for verb in _whole_words(_RESOLUTION_FOLDED, _RESOLUTION_FIRSTS, text, folded, present):
+        phrase = _phrase_before(text, verb.start())
+        if phrase is None:
+            continue
+        name, start, end, determiner = phrase
+        if not _EVENT.search(name) or _IMPROVEMENT.search(name):
+            continue
+        severity = _severity(name)
+        if determiner not in _INDEFINITE and severity is None:
+            continue
+        if _hypothetical(text, start) or _clause_has(_DENIAL_WORD, text, start):
+            continue
+        found.append((name, (start, end), severity, False))
+    return found
+
+
+def _longer_name(text: str, position: int, subject: tuple[str, int, int] | None) -> bool:
+    """Whether the harm's name may reach further back than _noun_before read it: past a
+    parenthesis before ``position`` or an inner preposition before the subject."""
+    if text[max(0, position - 3) : position].rstrip().endswith(")"):
+        return True
+    if subject is None:
+        return False
+    before = text[max(0, subject[1] - 12) : subject[1]].split()
+    return bool(before) and before[-1].lower() in _INNER
+
+
+def _phrase_before(text: str, position: int, limit: int = 8) -> tuple[str, int, int, str] | None:
+    """The harm's name that ends just before ``position``, and the word before it.
+
+    Unlike _noun_before it keeps inner prepositions ("rise in intraocular pressure") and
+    steps over a short parenthesis ("(IOP 28 mmHg)").  None when no word is there.
+    """
+    cursor = position
+    while cursor > 0 and text[cursor - 1].isspace():
+        cursor -= 1
+    if cursor > 0 and text[cursor - 1] == ")":
+        opening = text.rfind("(", max(0, cursor - _PAREN_REACH), cursor - 1)
+        if opening < 0:
+            return None
+        cursor = opening
+    words = list(_WORD.finditer(text, max(0, cursor - 80), cursor))
+    taken: list[re.Match[str]] = []
+    before = ""
+    for word in reversed(words):
+        gap = text[word.end() : (taken[0].start() if taken else cursor)]
+        low = word.group().lower()
+        if gap.strip() or len(taken) >= limit:
+            break
+        if low in _BACK_STOP and not (low in _INNER and taken):
+            before = low
+            break
+        taken.insert(0, word)
+    while taken and taken[0].group().lower() in _INNER:
+        before = taken.pop(0).group().lower()  # "... in intraocular pressure": no name's start
+    if not taken:
+        return None
+    start, end = taken[0].start(), taken[-1].end()
+    return text[start:end].lower(), start, end, before
+
+
+_PAREN_REACH = 40
+
+
+def _subject_events(text: str, folded: str, present: frozenset[str]) -> list[Event]:
     """'Proliferative vitreoretinopathy developed', 'a cataract was observed at one month'.
 
     The harm is the subject.  A verb of onset tells it began (no cue needed, as with
     "she developed ..."); a verb of finding ("was noted") only tells it was there, so the
     sentence must also say it came after the treatment.
     """
-    found: list[tuple[str, Span, str | None, bool]] = []
+    found: list[Event] = []
     for verb in _whole_words(_SUBJECT_VERB_FOLDED, _SUBJECT_VERB_FIRSTS, text, folded, present):
         subject = _noun_before(text, verb.start(), limit=6)
+        if _longer_name(text, verb.start(), subject):
+            # "a rise in intraocular pressure (IOP 28) was noted": a longer name
+            longer = _phrase_before(text, verb.start(), limit=6)
+            subject = None if longer is None else longer[:3]
         if not subject or not _EVENT.search(subject[0]) or _IMPROVEMENT.search(subject[0]):
             continue
         if _hypothetical(text, subject[1]) or _clause_has(_DENIAL_WORD, text, verb.start()):
             continue  # "no ... such as retinal detachment occurred": denied, not told
         onset = " ".join(verb.group().lower().split()) in _ONSET_VERBS
         followed = _FOLLOWED_AFTER.match(text, verb.end()) is not None
-        for part, span in _conjoined(subject[0], subject[1]):
+        parts = _conjoined(subject[0], subject[1])
+        place = _PLACE_AFTER.match(text, verb.end()) if onset and len(parts) == 1 else None
+        if place is not None:  # "a small haematoma formed at the femoral puncture site"
+            parts = [(f"{subject[0]} {place.group('place')}", (subject[1], place.end()))]
+        for part, span in parts:
             found.append((part, span, _severity(part), not (onset or followed)))
     return found
+
+
+# Where a harm began, when it names a part of the body: "... formed at the puncture site".
+_PLACE_AFTER = re.compile(
+    r"\s{1,3}(?P<place>(?:at|on|around|over|behind|near|under)\s{1,3}"
+    r"(?:(?:the|his|her|their|its|my|our|a|an)\s{1,3})?(?:[a-z][\w'-]{0,20}\s{1,3}){0,3}(?:"
+    + _phrases(_A["body_parts"])
+    + r"))(?![\w-])",
+    _FLAGS,
+)
 
 
 def _event_end(text: str, folded: str, start: int, scope: int) -> int:
@@ -1015,15 +1543,27 @@ _CLAUSE_WINDOW = 100
 _CLAUSE_MARKS = (",", ";", ":", " but ", " yet ", " however ", " although ", " though ")
 
 
-def _conjoined(item: str, offset: int) -> list[tuple[str, Span]]:
+def _conjoined(item: str, offset: int, *, always: bool = False) -> list[tuple[str, Span]]:
     """'dizziness and a headache' -> two events; 'swelling and discomfort at the injection
-    site' or 'redness and itching around the eye' stay one (the place is shared)."""
+    site' or 'redness and itching around the eye' stay one (the place is shared).
+
+    ``always``: the parts are harms whatever their words ("dizzy and a bit nauseous").
+    """
     whole = [(item, (offset, offset + len(item)))]
+    if always:
+        parts: list[tuple[str, Span]] = []
+        cursor = 0
+        for join in [*_JOIN.finditer(item), None]:
+            cut = len(item) if join is None else join.start()
+            if item[cursor:cut].strip():
+                parts.append((item[cursor:cut], (offset + cursor, offset + cut)))
+            cursor = cut if join is None else join.end()
+        return parts
     match = _LAST_CONJUNCTION.search(item)
     if match is None or _LAST_CONJUNCTION.search(item, match.end()) is not None:
         return whole  # one "and" only: longer chains are read as lists, not here
     first, second = item[: match.start()], item[match.end() :]
-    if not (_EVENT.search(first) and _EVENT.search(second)):
+    if not (_harm_named(first) and _harm_named(second)):
         return whole  # "a drop in vision": one harm told in two words
     if not _OWN_LEAD.match(second) and _SHARED_TAIL.search(" " + second):
         return whole
@@ -1031,6 +1571,13 @@ def _conjoined(item: str, offset: int) -> list[tuple[str, Span]]:
         (first, (offset, offset + len(first))),
         (second, (offset + match.end(), offset + len(item))),
     ]
+
+
+def _harm_named(text: str) -> bool:
+    """Whether ``text`` names a harm, by a noun ("headache") or an adjective ("gritty")."""
+    return _EVENT.search(text) is not None or any(
+        word in VOCABULARY.adjectives for word in _ADJECTIVE_WORD.findall(text.lower())
+    )
 
 
 def _second_verbs(item: str, offset: int) -> list[tuple[str, Span]]:

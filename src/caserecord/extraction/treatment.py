@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, overload
 
 from caserecord.errors import TimelineError
@@ -83,6 +83,8 @@ class Route:
     abbreviations: tuple[str, ...]
     sites: tuple[str, ...]
     systemic: bool
+    # Lay words for the route ("through a drip", "behind the eye"): read as the route itself.
+    lay: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ _PRIOR_KEYS = (
     "perfect_verbs",
     "heading_keys",
     "treatment_nouns",
+    "weak_help",
 )
 _WORD_LISTS = (
     "cell_heads",
@@ -276,6 +279,7 @@ class _Checker:
                     self.words(entry.get("abbreviations", []), f"routes[{name}].abbreviations"),
                     self.words(entry.get("sites", []), f"routes[{name}].sites"),
                     entry["systemic"],
+                    self.words(entry.get("lay", []), f"routes[{name}].lay"),
                 )
             )
         return tuple(routes)
@@ -364,8 +368,10 @@ _ABBR_ALONE = re.compile(
 _SOURCED_FROM = re.compile(
     r"\b(?:sourced|derived|harvested|isolated|obtained|extracted|collected|taken|prepared)?"
     r"\s{0,3}from\s{1,3}(?:(?:the|his|her|their|its|a|an|my|our)\s{1,3})?"
-    r"(?:(?:patient['’]s|own|healthy|donor|donated|newborn)\s{1,3})?"
-    r"(?:(?P<origin>" + _ORIGIN + r")\s{1,3})?(?P<src>" + _SRC + r")" + _E,
+    r"(?:(?:patient['’]s(?:\s{1,3}own)?|own|healthy|donor|donated|newborn)\s{1,3})?"
+    r"(?:(?P<origin>" + _ORIGIN + r")\s{1,3})?"
+    # one word for where on the body: "from her own abdominal fat", "from his hip marrow"
+    r"(?:(?!(?:" + _SRC + r")" + _E + r")[a-z]{3,15}\s{1,3})?(?P<src>" + _SRC + r")" + _E,
     _FLAGS,
 )
 
@@ -397,10 +403,12 @@ for _route in _V.routes:
         _ROUTE_LOOKUP[_norm(_w)] = _route
     for _w in _route.abbreviations:
         _ROUTE_LOOKUP[_w] = _route
-    for _w in _route.sites:
+    for _w in (*_route.sites, *_route.lay):
         _SITE_LOOKUP[_norm(_w)] = _route
+_LAY = frozenset(_norm(w) for r in _V.routes for w in r.lay)
 _ROUTE_WORDS_ALT = _phrases(w for r in _V.routes for w in r.words)
-_ROUTE_SITES = _phrases(s for r in _V.routes for s in r.sites)
+# A lay phrase ("into a vein") is matched as a site is: where the cells went.
+_ROUTE_SITES = _phrases(s for r in _V.routes for s in (*r.sites, *r.lay))
 _ROUTE_ABBREVIATIONS = _cased(a for r in _V.routes for a in r.abbreviations)
 # Sites first: "into each retrobulbar space" is an injection there, not the bare adjective.
 _ROUTE = re.compile(
@@ -459,6 +467,7 @@ _REHAB = re.compile(
 )
 _BEFORE_FRAME = re.compile(r"\W{0,3}(?:before|prior\s{1,3}to)\s", _FLAGS)
 _ALONGSIDE = re.compile(r"\b(?:" + _phrases(_V.alongside_cues) + r")\s{1,3}$", _FLAGS)
+_LASTED = re.compile(r"\b(?:days?|weeks?|months?|years?)\s{1,3}of\s{1,3}$", _FLAGS)
 _HABITUAL = re.compile(r"\b(?:" + _phrases(_V.habitual_cues) + r")\b", _FLAGS)
 _OTHER = re.compile(
     r"\b(?:treatment|therapy)\b(?:\s{0,2},[^,.;]{1,60},)?\s{1,3}(?:was|were)\s{1,3}"
@@ -660,14 +669,39 @@ _SCHEDULE_ROW = re.compile(
 )
 _ISO_DATE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
 _ADMISSION = re.compile(r"\badmission\s{0,2}date\b|\bdate\s{1,2}of\s{1,2}admission\b", _FLAGS)
-_AGAIN = re.compile(r"\b(?:again|once\s+more|a\s+second\s+time|repeated)\b", _FLAGS)
+_SOME_TIMES = re.compile(r"\b(?:times|twice|thrice)\b", _FLAGS)
+_AGAIN = re.compile(
+    r"\b(?:again|once\s+more|a\s+second\s+time|repeated|the\s+same\s+done)\b", _FLAGS
+)
 _PAREN = re.compile(r"\s{0,2}\([^()]{0,40}\)")
 _QUOTES = re.compile(r"[\"“”]")
 # A time that names its unit in full ("35 days'", "four months"), not a stray "d" or "h".
 _CHUNK_END = re.compile(r"[,;:()]|\s(?:and|but|while|whereas)\s")
 _ANAPHOR = re.compile(
     r"(?:they|these|those|the\s{1,3}cells|these\s{1,3}cells|the\s{1,3}"
-    r"(?:treatment|therapy|injections?|infusions?|transplantation))\b",
+    r"(?:treatment|therapy|injections?|infusions?|transplantation|procedure)"
+    # "A second round six months later ...": the story's treatment once more
+    r"|(?:a|the)\s{1,3}(?:second|third|fourth|further)\s{1,3}(?:round|course|session|cycle)"
+    r"|another\s{1,3}(?:round|course|session|cycle))\b",
+    _FLAGS,
+)
+# The cells named before, as what a verb of giving gave: "put the cells into", "injected them",
+# "had the procedure repeated"
+_CELLS_ANAPHOR = re.compile(
+    r"\s{1,3}(?:them|the\s{1,3}cells|these\s{1,3}cells|the\s{1,3}(?:same|procedure))\b", _FLAGS
+)
+_SOURCE_NAMED = re.compile(_B + r"(?:" + _SRC + r")" + _E, _FLAGS)
+# "took marrow from his hip", "liposuctioned fat from her tummy": the tissue the cells came from
+_HARVEST_VERBS = (
+    *("took", "taken", "harvested", "collected", "extracted", "drew", "drawn", "removed"),
+    *("aspirated", "liposuctioned", "obtained"),
+)
+_HARVEST_GATE = words(_HARVEST_VERBS)
+_HARVESTED = re.compile(
+    r"\b(?:"
+    + "|".join(_HARVEST_VERBS)
+    + r")\s{1,3}(?:(?:some|a\s{1,3}little)\s{1,3})?(?:of\s{1,3})?"
+    r"(?:(?:his|her|their|the|my|our)\s{1,3})?(?:own\s{1,3})?(?P<src>" + _SRC + r")" + _E,
     _FLAGS,
 )
 _UNIT_WORD = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\b", _FLAGS)
@@ -694,6 +728,21 @@ _DATE_CONTEXT = re.compile(
     _FLAGS,
 )
 
+
+def _lay_needle(phrase: str) -> str:
+    """The piece of a lay route phrase a gate looks for: its last word that is not a
+    preposition, article or "eye" (words every story holds): "vein", "artery", "behind"."""
+    pieces = [p for p in re.split(r"[\s'’-]+", phrase.lower()) if p]
+    content = [p for p in pieces if p not in _LAY_COMMON] or pieces
+    return content[-1]
+
+
+_LAY_COMMON = frozenset(
+    {"into", "the", "a", "an", "his", "her", "my", "their", "each", "both", "under", "up"}
+    | {"through", "in", "on", "eye", "eyes"}
+)
+
+
 # Gates (see treatment_gate): every match of a rule holds one of its needles, so a rule is
 # skipped on a sentence without them, which cannot change what it finds.  Word gates need
 # the rule's phrases bounded as whole words (\b, _B/_E or blanks around them) and the rule
@@ -715,7 +764,9 @@ _DESPITE_GATE = words(["despite"])
 _TREATED_WITH_GATE = words(["treated", "managed"])
 _WITH_GATE = words(["with"])
 _TRIED_GATE = words(_V.prior["try_verbs"])
-_FAILED_IN_GATE = words(["help", "helped", "work", "worked", "failed", "ineffective", "brought"])
+_FAILED_IN_GATE = words(
+    ["help", "helped", "work", "worked", "failed", "ineffective", "brought"], _V.prior["weak_help"]
+)
 _QUALIFIED_GATE = words(_V.prior["heads"])
 _TREAT_GATE = words(["treated", "treatment"])
 _FOR_GATE = words(["for"])
@@ -726,19 +777,52 @@ _HEADING_GATE = words(_V.prior["heading_keys"])
 _STOPPED_PASSIVE_GATE = words(["stopped", "discontinued", "withdrawn", "tapered"])
 # Substring gates, good for any range of the text searched (a match lies inside it).
 _ROUTE_GATE = flexible_needles(
-    [w for r in _V.routes for w in r.words], [s for r in _V.routes for s in r.sites]
+    [w for r in _V.routes for w in r.words],
+    [s for r in _V.routes for s in r.sites],
+    # a lay phrase by its rarest piece ("vein", not "into"): every match holds that piece
+    [_lay_needle(p) for r in _V.routes for p in r.lay],
 )
+# What a count told with a route looks like (in folded text): "twice", "four by", "x3"
+_TIMES_WORDS = frozenset({"once", "twice", "thrice", "times"})
+_BY_WORDS = frozenset({"by", "via", "through"})
+_NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+    | {"eleven", "twelve"}
+)
+_BY_WORD = re.compile(r"\s(?:by|via|through)\s")
+_COUNT_BEFORE = re.compile(
+    r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s{1,3}$"
+)
+
+
+def _route_count_hint(present: frozenset[str], folded: str) -> bool:
+    """Whether a sentence (its words, its folded text) may count a route: "twice", "four
+    times", "four by IV" (each "by" is looked at: a search for the count before it costs
+    more)."""
+    if not _TIMES_WORDS.isdisjoint(present):
+        return True
+    if _BY_WORDS.isdisjoint(present) or (
+        _NUMBER_WORDS.isdisjoint(present) and _DIGIT.search(folded) is None
+    ):
+        return False
+    return any(
+        _COUNT_BEFORE.search(folded, max(0, by.start() - 10), by.start() + 1)
+        for by in _BY_WORD.finditer(folded)
+    )
+
+
+# A cell dose's multiplier, in folded text: every dose (_cell_dose) holds one
+_DOSE_HINT = re.compile(r"[x×*]\s{0,2}10|thousand|million|billion|mln")
 _ROUTE_ABBR_GATE = cased_needles(a for r in _V.routes for a in r.abbreviations)
 _COUNT_NOUN_GATE = needles(_V.count_nouns, _V.dose_count_nouns)
 _DAY_GATE = needles(["day"])
-_TIMES_GATE = needles(["twice", "thrice", "times"])
+_TIMES_GATE: Needles = ("twice", "thrice", "times", "x", "×")  # substrings of every match
 # A cell dose holds a multiplier word or "10" (of "x 10^6"), both found in the folded text.
 _CELL_DOSE_GATE: Needles = ("thousand", "million", "billion", "mln", "10")
 _DOSE_AMOUNT_GATE = needles(["amount", "dose", "volume", "quantity"])
 _NOUN_OF_GATE = needles(
     ["injection", "infusion", "transplant", "implant", "administration", "graft"]
 )
-_SPLIT_ROUTE_GATE = _ROUTE_GATE
 _VIA_GATE = words(["via", "through", "by"])
 _FROM_GATE = words(["from"])
 _DIGIT = re.compile(r"\d")
@@ -768,6 +852,7 @@ _PRIOR_WORDS = _union(
 _ALL_WORDS = _union(
     _EVENT_WORDS,
     _PRIOR_WORDS,
+    _HARVEST_GATE,
     _CELL_GATE,
     _PRODUCT_GATE,
     _LITERATURE_GATE,
@@ -928,7 +1013,10 @@ _ROUTE_SEEK = (
 # The head as a tree: searched for at every step of a scan, an alternation of some 80
 # phrases tried them all at each place.
 _ROUTE_HEAD_TREE = phrase_tree(
-    [*(s for r in _V.routes for s in r.sites), *(w for r in _V.routes for w in r.words)],
+    [
+        *(s for r in _V.routes for s in (*r.sites, *r.lay)),
+        *(w for r in _V.routes for w in r.words),
+    ],
     cased=[a for r in _V.routes for a in r.abbreviations],
 )
 _ROUTE_FOLDED = FoldedPattern(
@@ -939,13 +1027,24 @@ _ROUTE_FOLDED = FoldedPattern(
     ),
     seek=_ROUTE_SEEK,
 )
+# _SPLIT_ROUTE_ITEM names a route by a word or an abbreviation only (no site, no lay phrase):
+# its own tree and needles, fewer than _ROUTE's.
+_ROUTE_WORD_GATE = flexible_needles([w for r in _V.routes for w in r.words])
+_ROUTE_WORD_WIDTH = max_width(rf"{_ROUTE_WORDS_ALT}|{_ROUTE_ABBREVIATIONS}", _FLAGS)
 _SPLIT_ROUTE_ITEM_FOLDED = FoldedPattern(
     _SPLIT_ROUTE_ITEM,
     lead=(
-        _ROUTE_HEAD_TREE,
+        phrase_tree(
+            [w for r in _V.routes for w in r.words],
+            cased=[a for r in _V.routes for a in r.abbreviations],
+        ),
         max_width(rf"(?P<num>{_COUNT})\s{{1,3}}", _FLAGS),
     ),
-    seek=_ROUTE_SEEK,
+    seek=(
+        None
+        if _ROUTE_WORD_WIDTH is None or _ROUTE_WORD_GATE is None or _ROUTE_ABBR_GATE is None
+        else (_ROUTE_WORD_GATE, _ROUTE_ABBR_GATE, _ROUTE_WORD_WIDTH)
+    ),
 )
 _PASSIVE_ONLY = frozenset(_norm(v) for v in _V.passive_only_verbs)
 _IMPLANT_VERBS = frozenset(_norm(v) for v in _V.implant_verbs)
@@ -1115,6 +1214,7 @@ class _Event:
     ordinal: int | None = None
     habitual: bool = False
     verb: str | None = None
+    lasted: bool = False  # "two years of rehabilitation": told by its length, no verb
 
     @property
     def detailed(self) -> bool:
@@ -1400,7 +1500,8 @@ class _Reader:
                     [
                         e
                         for e in rehab
-                        if not e.habitual and e.sentence.index >= day0_event.sentence.index
+                        if not (e.habitual or e.lasted)
+                        and e.sentence.index >= day0_event.sentence.index
                     ]
                 )
         elif has_cell_story:
@@ -1480,13 +1581,18 @@ class _Reader:
                     and hit(present, _MULTIPLIER_GATE)
                     and _DOSE_ROUTE_ITEM.search(text)
                 )
-                or self._refers_to_cells(sentence)
+                or self._refers_to_cells(sentence, verbs)
             ):
                 events.extend(self._cell_events(sentence, cells, verb))
             elif self.cells:
                 # "she received 2 intravenous and 2 intrathecal infusions of them": routes
                 # counted in a cell story are cells even when the sentence does not say so.
-                events.extend(self._split_items(sentence, None))
+                split = self._split_items(sentence, None)
+                if not split and self._counted_route(sentence):
+                    # "Treatment: two sub-Tenon injections into the right eye, five million
+                    # cells each": one route counted or dosed tells the story's cells too.
+                    split = self._cell_events(sentence, [], verb)
+                events.extend(split)
             if hit(present, _DRUG_GATE):
                 events.extend(self._drug_events(sentence, spans))
             if not self.by_sentence.get(sentence.index) and has(folded, _SURGERY_GATE):
@@ -1537,10 +1643,30 @@ class _Reader:
         start = max(verbs[index - 1][1], position - _NEAR)
         return bool(_TOPIC_FOLDED.search(text, folded, start, position))
 
-    def _refers_to_cells(self, sentence: Sentence) -> bool:
-        """'They were given by injection ...' just after the cells were named."""
-        if not _ANAPHOR.match(sentence.text):
+    def _counted_route(self, sentence: Sentence) -> bool:
+        """Whether a sentence without cells or drugs names a route with a count or a cell dose."""
+        text, folded = sentence.text, self.folded[sentence.index]
+        counted = has(folded, _COUNT_NOUN_GATE)
+        dosed = "cell" in folded and _DOSE_HINT.search(folded) is not None
+        if not (counted or dosed):
+            return False  # the cheap tests first: a route is costly to look for
+        if not (has(folded, _ROUTE_GATE) or has(text, _ROUTE_ABBR_GATE)) or _has_drug(text):
             return False
+        if _ROUTE_FOLDED.search(text, folded) is None:
+            return False
+        if dosed and _cell_dose(text, 0, len(text), folded) is not None:
+            return True
+        return counted and _count_in(text, folded) is not None
+
+    def _refers_to_cells(self, sentence: Sentence, verbs: list[re.Match[str]]) -> bool:
+        """'They were given by injection ...', 'The surgeon put the cells into the back of
+        my eye' just after the cells were named."""
+        text = sentence.text
+        given = any(_CELLS_ANAPHOR.match(text, verb.end()) for verb in verbs)
+        if not _ANAPHOR.match(text) and not given:
+            return False
+        if given and _SOURCE_NAMED.search(text):
+            return True  # "took marrow from his hip and ... injected the cells into ..."
         return any(
             self.by_sentence.get(index) for index in range(sentence.index - 2, sentence.index)
         )
@@ -1578,6 +1704,10 @@ class _Reader:
             event.spans["name"] = (primary.start, primary.end)
         self._fill_route(event, text, offset, 0, len(text))
         self._fill_count(event, text, offset)
+        if primary is None and event.sessions is None and not _SOME_TIMES.search(text):
+            # "She had the procedure repeated in 2019": the cells told before, once more
+            # ("repeated four times over two weeks" counts otherwise)
+            event.again = bool(_AGAIN.search(text))
         self._fill_dose(event, text, offset)
         self._fill_laterality(event, text, offset)
         event.ordinal = _max_ordinal(text)
@@ -1592,8 +1722,9 @@ class _Reader:
         events: list[_Event] = []
         # (a) counts per route: "4 intravenous and 2 intrathecal infusions",
         # "4 intrathecal injections ... and 4 IV infusions"
-        routed = has(folded, _SPLIT_ROUTE_GATE) or has(text, _ROUTE_ABBR_GATE)
-        for item, noun in _counted_routes(text, folded) if routed else ():
+        abbreviated = has(text, _ROUTE_ABBR_GATE)
+        worded = abbreviated or has(folded, _ROUTE_WORD_GATE)  # a route word or abbreviation
+        for item, noun in _counted_routes(text, folded) if worded else ():
             count = _count_value(item.group("num"))
             route = _route_of(item.group("route"))
             if count is None or route is None:
@@ -1615,6 +1746,13 @@ class _Reader:
             base = self._cell_base(primary, noun.group("noun") if noun else None)
             event.name = f"{base}, {route.name}"
             events.append(event)
+        if events:
+            return events
+        # (a2) "into her spinal fluid four times and into a vein twice", "four by IV and
+        # four by lumbar puncture": a count next to each route
+        # (any route, lay phrases and sites too: a gate of more needles, asked only then)
+        if _route_count_hint(present, folded) and (worded or has(folded, _ROUTE_GATE)):
+            events = self._counted_next_to_routes(sentence, primary, key)
         if events:
             return events
         # (b) "N <what> via <route>" listed
@@ -1665,6 +1803,51 @@ class _Reader:
                     continue
                 event.name = f"{self._cell_base(None, None)}, {event.route_key}"
                 events.append(event)
+        if events or not (worded or has(folded, _ROUTE_GATE)):
+            return events
+        # (d) "by retrobulbar injection in both eyes (10 million cells per eye) combined with
+        # intravenous infusion of 50 million cells": routes told apart, each with its dose
+        return self._dosed_routes(sentence, primary, key)
+
+    def _dosed_routes(self, sentence: Sentence, primary: _Cells | None, key: str) -> list[_Event]:
+        text, offset, folded = sentence.text, sentence.start, self.folded[sentence.index]
+        first = _DOSE_HINT.search(folded)
+        if first is None or _DOSE_HINT.search(folded, first.end()) is None:
+            return []  # two doses, each with a multiplier
+        events: list[_Event] = []
+        for start, end in _route_segments(text, folded):
+            event = _Event("cell_therapy", sentence, key, cells=primary, split=True)
+            self._fill_route(event, text, offset, start, end)
+            self._fill_dose(event, text, offset, start, end)
+            self._fill_count(event, text[start:end], offset + start)
+            self._fill_laterality(event, text, offset, start, end)
+            event.name = f"{self._cell_base(primary, None)}, {event.route_key}"
+            events.append(event)
+        return events
+
+    def _counted_next_to_routes(
+        self, sentence: Sentence, primary: _Cells | None, key: str
+    ) -> list[_Event]:
+        text, offset = sentence.text, sentence.start
+        events: list[_Event] = []
+        for match, route, times in _routes_then_counts(text, self.folded[sentence.index]):
+            event = _Event(
+                "cell_therapy",
+                sentence,
+                key,
+                cells=primary,
+                split=True,
+                route=route.name,
+                route_key=route.name,
+                systemic=route.systemic,
+                sessions=_route_count(times.group("num")),
+            )
+            event.spans.update(
+                route=_abs(match.span(), offset), sessions=_abs(times.span("num"), offset)
+            )
+            event.name = f"{self._cell_base(primary, None)}, {route.name}"
+            self._fill_laterality(event, text, offset, match.start(), times.end())
+            events.append(event)
         return events
 
     def _cell_base(self, cells: _Cells | None, noun: str | None) -> str:
@@ -1752,6 +1935,8 @@ class _Reader:
     def _route_text(match: re.Match[str], route: Route, text: str) -> tuple[str, int]:
         """How the story names a route, and where that name ends."""
         if match.group("site"):
+            if _norm(match.group("site")) in _LAY:
+                return route.name, match.end()  # "through a drip" is intravenous
             return f"{route.name} injection", match.end()
         if match.group("abbr"):
             return route.name, match.end()
@@ -1783,7 +1968,7 @@ class _Reader:
                 return
             # "given by lumbar puncture three times", "the injections were repeated twice"
             times = _TIMES.search(text) if has(folded, _TIMES_GATE) else None
-            count = _times_value(times.group("num")) if times else None
+            count = _times_value(times.group("num") or times.group("num2")) if times else None
             if times and count:
                 event.sessions = count
                 event.spans["sessions"] = _abs(times.span(), offset)
@@ -1960,7 +2145,9 @@ class _Reader:
             # sentence framed as before tells habits however far the frame is.
             habitual = bool(_HABITUAL.search(before) or _BEFORE_FRAME.match(text))
             alongside = bool(_ALONGSIDE.search(before))
-            if not (habitual or alongside or has_verb):
+            # "After two years of rehabilitation she could not stand": a course that lasted
+            lasted = bool(_LASTED.search(before))
+            if not (habitual or alongside or has_verb or lasted):
                 continue
             phrase = _clean(match.group()).lower()
             event = _Event(
@@ -1969,6 +2156,7 @@ class _Reader:
                 _norm(match.group("rehab")),
                 name=phrase,
                 habitual=habitual,
+                lasted=lasted and not (habitual or alongside or has_verb),
             )
             event.spans["name"] = _abs(match.span(), offset)
             events.append(event)
@@ -1994,6 +2182,7 @@ class _Reader:
                 if "name" in event.spans:
                     mention.spans["name"] = event.spans["name"]
             self._fill_from(mention, event)
+        merged = _without_joint_tellings(merged)
         mentions = [mention for _, mention in merged]
         # A route-less telling ("she received cord blood cells") of a treatment whose routes
         # are told elsewhere adds nothing of its own.
@@ -2144,6 +2333,8 @@ class _Reader:
         return next(c for c in specific if counts[c.cell_type] == best)
 
     def _stated_source(self) -> tuple[str | None, Span | None]:
+        """The source of the cells told as where they came from ("stem cells from my own
+        fat") and its span."""
         for sentence in self.doc.sentences:
             present = self.words[sentence.index]
             if not ("cell" in present or "cells" in present):
@@ -2154,7 +2345,7 @@ class _Reader:
                 _SOURCED_FROM_FOLDED.search(sentence.text, self.folded[sentence.index])
                 if hit(present, _FROM_GATE)
                 else None
-            )
+            ) or (_HARVESTED.search(sentence.text) if hit(present, _HARVEST_GATE) else None)
             if match:
                 return (
                     _V.cell_sources.get(_norm(match.group("src"))),
@@ -2315,7 +2506,14 @@ class _Reader:
 
         sentences = self.doc.sentences
         # Every rule of _prior_in needs one of _PRIOR_WORDS.
-        for index in hits(self.words, _PRIOR_WORDS) if not self.inert else ():
+        chosen = set(hits(self.words, _PRIOR_WORDS)) if not self.inert else set()
+        # "She'd had twenty injections": a perfect of "had", whose gate word is everywhere
+        chosen.update(
+            index
+            for index, present in enumerate(self.words)
+            if "had" in present and _had_had(present, self.folded[index])
+        )
+        for index in sorted(chosen):
             sentence = sentences[index]
             for name, span, kind in _prior_in(
                 sentence, day0, self.by_sentence, self.words[sentence.index]
@@ -2333,6 +2531,34 @@ class _Reader:
             if day0 is not None and event.sentence.index < day0 and "name" in event.spans:
                 add(event.name or event.key, event.spans["name"], event.kind)
         return found
+
+
+def _without_joint_tellings(
+    merged: list[tuple[_Event, InterventionMention]],
+) -> list[tuple[_Event, InterventionMention]]:
+    """'gave them through a drip and as a shot behind each eye', then 'two IV infusions and
+    two retrobulbar injections': a telling of routes together adds its details to the
+    tellings of each route apart, which count the sessions, and is not one more treatment."""
+    apart = {first.route_key: mention for first, mention in merged if first.split}
+    kept: list[tuple[_Event, InterventionMention]] = []
+    for first, mention in merged:
+        routes = set((first.route_key or "").split("+"))
+        if first.split or len(routes) < 2 or not routes <= set(apart):
+            kept.append((first, mention))
+            continue
+        for route in routes:
+            peer = apart[route]
+            local = not any(r.systemic for r in _V.routes if r.name == route)
+            if local and peer.laterality is None and mention.laterality is not None:
+                peer.laterality = mention.laterality  # "behind each eye": both
+                if "laterality" in mention.spans:
+                    peer.spans["laterality"] = mention.spans["laterality"]
+            if peer.dose_text is None and mention.dose_text is not None:
+                peer.dose_text, peer.dose_value = mention.dose_text, mention.dose_value
+                peer.dose_unit = mention.dose_unit
+                if "dose" in mention.spans:
+                    peer.spans["dose"] = mention.spans["dose"]
+    return kept
 
 
 def _compatible(first: _Event, mention: InterventionMention, event: _Event) -> bool:
@@ -2425,9 +2651,12 @@ _DOSE_OF = re.compile(
     _FLAGS,
 )
 _WAS_ON = re.compile(
-    r"\b(?:was|were|had\s{1,3}been)\s{1,3}(?:on|taking|using)\s{1,3}(?P<drug>"
+    r"\b(?:(?:was|were|had\s{1,3}been)\s{1,3}(?:on|taking|using)|(?:controlled|maintained)"
+    r"\s{1,3}on)\s{1,3}(?P<drug>"
     + _phrases(_P["prior_drugs"])
-    + r")\b",
+    + r")\b(?:\s{0,2},?\s{1,3}(?:and|plus)\s{1,3}(?P<drug2>"
+    + _phrases(_P["prior_drugs"])
+    + r")\b)?",
     _FLAGS,
 )
 _TREATED_WITH = re.compile(
@@ -2443,13 +2672,31 @@ _TRIED = re.compile(
     _FLAGS,
 )
 _BEFORE = re.compile(r"\b(?:before|prior)\b", _FLAGS)
+_EARLIER_HINT = re.compile(
+    r"\b(?:previously|already|earlier|once)\b|^\W{0,3}(?:before|prior)\b", _FLAGS
+)
+
+
+def _had_had(present: frozenset[str], folded: str) -> bool:
+    """Whether a sentence holds a perfect of "had" ("had had", "she'd had", "has had")."""
+    return (
+        "had" in present
+        and ("d had" in folded or "s had" in folded or "ve had" in folded)
+        and _DOUBLE_HAD.search(folded) is not None
+    )
+
+
+_DOUBLE_HAD = re.compile(
+    r"(?:\bha[sd]|\bhave|['’]d)\s{1,3}(?:(?:previously|already|earlier|once)\s{1,3})?had\b"
+)
 # "She had received eleven anti-VEGF injections and photodynamic therapy before she came",
 # "he has previously tried vitamin A": a perfect tense told before the story's treatment
 # tells what was done before it.
 _PERFECT = re.compile(
-    r"\b(?:had|has|have)\s{1,3}(?:(?:previously|already|earlier|also|once)\s{1,3})?(?:"
+    r"(?:\b(?P<aux>had|has|have)|(?<=['’])d)\s{1,3}"
+    r"(?:(?P<adverb>previously|already|earlier|also|once)\s{1,3})?(?:"
     + _phrases(_P["perfect_verbs"])
-    + r")\s{1,3}(?P<body>[^.;:]{3,120}?)"
+    + r"|had)\s{1,3}(?P<body>[^.;:]{3,120}?)"
     r"(?=\s{0,2}(?:[.;:]|$)|,\s{0,2}(?:but|yet|which|he|she|they|without)\b"
     r"|\s(?:and\s{1,3})?(?:had|has|have)\b|\s(?:but|without|with\s{1,3}no|to\s{1,3}no|in\s{1,3}vain|"
     r"before|for|since|in|at|from|until|which|when|after|during|over|on|because)\b)",
@@ -2459,7 +2706,9 @@ _PERFECT = re.compile(
 _PRIOR_HEADING = re.compile(
     r"^[^A-Za-z]{0,3}(?:"
     + _phrases(_P["heading_keys"])
-    + r")\s{0,2}:\s{0,2}(?P<body>[^.;]{3,200})",
+    # "Previous management included X, Y and Z" heads its list as a colon does
+    + r")\s{0,2}(?::|\s(?:included|includes|consisted\s{1,3}of|comprised|was|were)\s)"
+    r"\s{0,2}(?P<body>[^.]{3,200})",
     _FLAGS,
 )
 # "Oral prednisolone was started at presentation but was stopped after two weeks"
@@ -2473,7 +2722,8 @@ _STOPPED_PASSIVE = re.compile(
 _PRIOR_NOUN = re.compile(r"\b(?:" + _phrases(_P["treatment_nouns"]) + r")\b", _FLAGS)
 # What opens a listed item without naming it: "then natalizumab", "eleven injections".
 _ITEM_LEAD = re.compile(
-    r"^(?:(?:then|also|later|finally|even)\s{1,3})?(?:(?:\d{1,3}|"
+    r"^(?:(?:then|also|later|finally|even)\s{1,3})?"
+    r"(?:(?:more\s{1,3}than|over|about|around|nearly|almost|at\s{1,3}least)\s{1,3})?(?:(?:\d{1,3}|"
     + _NUM
     + r"|several|various|many|some|different|multiple|other|all)\s{1,3})?"
     r"(?:(?:courses?|rounds?|cycles?|sessions?|doses?|trials?)\s{1,3}of\s{1,3})?",
@@ -2489,7 +2739,7 @@ _QUANTIFIER = re.compile(
     r"^(?:several|various|many|some|different|multiple|other|all)\s{1,3}", _FLAGS
 )
 _LIST_SPLIT = re.compile(
-    r"\s{0,2},\s{0,2}(?:and\s{1,3}|or\s{1,3}|as\s{1,3}well\s{1,3}as\s{1,3}|plus\s{1,3})?"
+    r"\s{0,2}[,;]\s{0,2}(?:and\s{1,3}|or\s{1,3}|as\s{1,3}well\s{1,3}as\s{1,3}|plus\s{1,3})?"
     r"|\s{1,3}(?:and|or|as\s{1,3}well\s{1,3}as|plus)\s{1,3}",
     _FLAGS,
 )
@@ -2529,7 +2779,10 @@ _NOT_HELPED = re.compile(
     r"haven['’]t|didn['’]t|doesn['’]t|don['’]t)\s{1,3}(?:help|helped|work|worked)\b"
     r"|(?:^|[,;:]\s{0,2}|\b(?:but|and|so|as)\s{1,3})(?P<body2>[A-Za-z][^,;:.()]{1,80}?)"
     r"\s{1,3}(?:had\s{1,3}|have\s{1,3}|has\s{1,3})?(?:failed|been\s{1,3}ineffective|"
-    r"was\s{1,3}ineffective|were\s{1,3}ineffective|brought\s{1,3}no)\b",
+    r"was\s{1,3}ineffective|were\s{1,3}ineffective|brought\s{1,3}no|"
+    # "Speech therapy and ABA helped a little": a treatment that did not do enough
+    + _phrases(_P["weak_help"])
+    + r")\b",
     _FLAGS,
 )
 # "The patient failed two courses of intravenous methylprednisolone"
@@ -2581,9 +2834,12 @@ def _split_list(body: str, offset: int) -> list[tuple[str, Span]]:
     return items
 
 
-def _treatment_items(body: str, body_start: int, offset: int) -> list[tuple[str, Span, str]]:
+def _treatment_items(
+    body: str, body_start: int, offset: int, *, headed: bool = False
+) -> list[tuple[str, Span, str]]:
     """The items of a list told as done before ('tried X, Y and Z'), when one of them at
-    least is a treatment: the others are named in the same breath (new drug names)."""
+    least is a treatment: the others are named in the same breath (new drug names).
+    ``headed``: the list stands under a heading that says its items are treatments."""
     duration = _FOR_DURATION.search(body)
     if duration:
         body = body[: duration.start()]
@@ -2597,28 +2853,42 @@ def _treatment_items(body: str, body_start: int, offset: int) -> list[tuple[str,
         if dose:
             item = item[: dose.start()]
         item = item.rstrip(" ,")
-        if not item or len(item.split()) > 6 or _NOT_AN_ITEM.search(item) or _has_cells(item):
-            continue
+        if len(item) < 2 or len(item.split()) > 6 or _NOT_AN_ITEM.search(item) or _has_cells(item):
+            continue  # a letter alone is a word cut short (a sentence cut in junk), no name
         treatment_like = treatment_like or bool(
             _TREATMENT_NOUN.search(item) or _PRIOR_NOUN.search(item)
         )
         kind = "drug" if _has_drug(item) else "other"
         items.append((item, _abs((start + skip, start + skip + len(item)), offset), kind))
-    return items if treatment_like and len(items) <= 8 else []
+    return items if (treatment_like or headed) and len(items) <= 8 else []
 
 
 def _listed_in(
-    text: str, offset: int, present: frozenset[str], before: bool
+    text: str, offset: int, present: frozenset[str], before: bool, cells_here: bool
 ) -> list[tuple[str, Span, str]]:
-    """Lists told as done before: 'had received X and Y' (before the story's treatment
-    only) and 'Prior therapy: X, Y' (a list under its own heading, anywhere)."""
+    """Lists told as done before: 'had received X and Y' (before the story's treatment,
+    or anywhere as 'had previously undergone X') and 'Prior therapy: X, Y' (a list under its
+    own heading, anywhere)."""
     found: list[tuple[str, Span, str]] = []
-    if before and hit(present, _PERFECT_GATE):
+    # after day 0 only "had previously ..." or a sentence framed "Before ..." tells the past
+    if (
+        not cells_here
+        and (hit(present, _PERFECT_GATE) or ("had" in present and _had_had(present, text.lower())))
+        and (before or _EARLIER_HINT.search(text))
+    ):
         for match in _PERFECT.finditer(text):
-            found.extend(_treatment_items(match.group("body"), match.start("body"), offset))
+            # "had previously undergone X", or a sentence framed "Before all this, ..."
+            earlier = bool(_BEFORE_FRAME.match(text)) or (
+                match.group("aux") in (None, "had", "Had", "HAD")
+                and bool(match.group("adverb") and match.group("adverb").lower() != "also")
+            )
+            if before or earlier:
+                found.extend(_treatment_items(match.group("body"), match.start("body"), offset))
     heading = _PRIOR_HEADING.match(text) if hit(present, _HEADING_GATE) else None
     if heading:
-        found.extend(_treatment_items(heading.group("body"), heading.start("body"), offset))
+        found.extend(
+            _treatment_items(heading.group("body"), heading.start("body"), offset, headed=True)
+        )
     return found
 
 
@@ -2631,7 +2901,11 @@ def _tried_in(text: str, offset: int) -> list[tuple[str, Span, str]]:
         if not failed:
             found.extend(_treatment_items(match.group("body"), match.start("body"), offset))
             continue
-        for listed_item, (start, end) in _split_list(match.group("body"), match.start("body")):
+        body = match.group("body")
+        duration = _FOR_DURATION.search(body)  # "... vision therapy for almost a year"
+        for listed_item, (start, end) in _split_list(
+            body[: duration.start()] if duration else body, match.start("body")
+        ):
             quantifier = _QUANTIFIER.match(listed_item)  # "several medications"
             skip = quantifier.end() if quantifier else 0
             item = listed_item[skip:]
@@ -2684,7 +2958,7 @@ def _prior_in(
     # "He tried acupuncture and several medications, but nothing helped"
     if before_day0 and not cells.get(sentence.index) and hit(present, _TRIED_GATE):
         found.extend(_tried_in(text, offset))
-    found.extend(_listed_in(text, offset, present, before_day0 and not cells.get(sentence.index)))
+    found.extend(_listed_in(text, offset, present, before_day0, bool(cells.get(sentence.index))))
     if (day0 is None or sentence.index <= day0) and hit(present, _FAILED_IN_GATE):
         found.extend(_failed_in(sentence, cells))
     if not cells.get(sentence.index):
@@ -2715,9 +2989,14 @@ def _prior_in(
     for pattern in (_STOPPED, _DOSE_OF, _STOPPED_PASSIVE) if passive else (_STOPPED, _DOSE_OF):
         for match in pattern.finditer(text):
             found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
-    if before_day0:
-        for match in _WAS_ON.finditer(text):
-            found.append((match.group("drug"), _abs(match.span("drug"), offset), "drug"))
+    # "a man, poorly controlled on metformin, received cells": before the cells it is prior
+    first_cells = min((c.start - offset for c in cells.get(sentence.index, [])), default=None)
+    if before_day0 or (sentence.index == day0 and first_cells is not None):
+        upto = len(text) if before_day0 or first_cells is None else first_cells
+        for match in _WAS_ON.finditer(text, 0, upto):
+            for group in ("drug", "drug2"):  # "on metformin and insulin"
+                if match.group(group):
+                    found.append((match.group(group), _abs(match.span(group), offset), "drug"))
     return found
 
 
@@ -2846,13 +3125,35 @@ def _prior_name(text: str) -> str:
     dose = _DOSE_MASS.search(name) if _DIGIT.search(name) else None
     if dose and dose.start() > 0:
         name = name[: dose.start()].rstrip(" ,")
+    aside = _DATED_ASIDE.search(name)  # "fingolimod (stopped 2019)"
+    if aside and aside.start() > 0:
+        name = name[: aside.start()]
     return name
 
 
+# A closing parenthesis that dates a treatment or tells its end, no part of its name.
+_DATED_ASIDE = re.compile(
+    r"\s{0,2}\((?=[^()]{0,40}(?:\d|\b(?:"
+    + _phrases(_P["stop_verbs"])
+    + r"|until|since)\b))[^()]{1,40}\)$",
+    _FLAGS,
+)
+
+
 def _within(a: str, b: str) -> bool:
-    """Whether every word of ``a`` is a word of ``b`` (brackets aside)."""
-    wa, wb = set(a.lower().strip("()").split()), {w.strip("()") for w in b.lower().split()}
-    return bool(wa) and wa <= wb
+    """Whether every word of ``a`` is a word of ``b`` (brackets and plurals aside)."""
+    wa = _name_words(a.strip("()"))
+    return bool(wa) and wa <= _name_words(b)
+
+
+@lru_cache(maxsize=256)
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a name, singular ('injections' -> 'injection'), without brackets.
+    Cached: a junk list of one treatment asks for the same names thousands of times."""
+    words = (w.strip("()") for w in name.lower().split())
+    return frozenset(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
 
 
 def _float(text: str | None) -> float | None:
@@ -2969,6 +3270,79 @@ def _counted_routes(text: str, folded: str) -> list[tuple[re.Match[str], re.Matc
     return standalone if len(routes) >= 2 and None not in routes else []
 
 
+def _route_segments(text: str, folded: str) -> list[Span]:
+    """The pieces of a sentence that each tell one route with its own cell dose, cut at the
+    last joining word between two routes ("combined with", "and", ";"); none unless two
+    routes or more have a dose each."""
+    routes = _routes_in(text, folded)
+    if len(routes) < 2 or len(routes) > _MAX_SEGMENT_ROUTES:
+        return []
+    cuts = [0]
+    for (_, _, stop), (match, _, _) in pairwise(routes):
+        joins = list(_SEGMENT_JOIN.finditer(text, stop, match.start()))
+        cuts.append(joins[-1].start() if joins else match.start())
+    cuts.append(len(text))
+    segments = list(pairwise(cuts))
+    if sum(_cell_dose(text, s, e, folded) is not None for s, e in segments) < len(segments):
+        return []
+    return segments
+
+
+@lru_cache(maxsize=32)
+def _routes_in(text: str, folded: str) -> tuple[tuple[re.Match[str], Route, int], ...]:
+    """Each distinct route a sentence names, with where its phrase ends (read once for the
+    rules that compare the routes of a sentence)."""
+    routes: list[tuple[re.Match[str], Route, int]] = []
+    for match in _ROUTE_FOLDED.finditer(text, folded):
+        route = _route_from_match(match)
+        if route is None or any(route is r or match.start() < stop for _, r, stop in routes):
+            continue
+        _, stop = _Reader._route_text(match, route, text)
+        routes.append((match, route, stop))
+    return tuple(routes)
+
+
+_MAX_SEGMENT_ROUTES = 4
+_SEGMENT_JOIN = re.compile(
+    r"[,;]|\b(?:and|plus|then|combined\s{1,3}with|together\s{1,3}with|along\s{1,3}with|"
+    r"followed\s{1,3}by|as\s{1,3}well\s{1,3}as)\b",
+    _FLAGS,
+)
+
+
+def _routes_then_counts(
+    text: str, folded: str
+) -> list[tuple[re.Match[str], Route, re.Match[str]]]:
+    """'into her spinal fluid four times and into a vein twice': two or more routes, each
+    followed by its own count (else none)."""
+    found: list[tuple[re.Match[str], Route, re.Match[str]]] = []
+    for match, route, stop in _routes_in(text, folded):
+        times = _TIMES_AFTER.match(text, stop)
+        if times is None:  # "four by IV and four by lumbar puncture"
+            times = _COUNT_BY.search(text, max(0, match.start() - 30), match.start())
+        if times is not None and _route_count(times.group("num")):
+            found.append((match, route, times))
+    return found if len(found) >= 2 else []
+
+
+def _route_count(text: str) -> int | None:
+    """'twice', 'four times', 'four' (by IV): the count told with a route."""
+    return (
+        _times_value(text)
+        if text.lower()[-5:] in ("times", "twice", "thrice") or text.lower() == "once"
+        else _count_value(text)
+    )
+
+
+_TIMES_AFTER = re.compile(
+    r"\s{1,3}(?P<num>once|twice|thrice|(?:" + _NUM + r")\s{1,3}times)\b", _FLAGS
+)
+_COUNT_BY = re.compile(
+    r"(?<![\w-])(?P<num>" + _COUNT + r")\s{1,3}(?:by|via|through)\s{1,3}(?:(?:an?|the)\s{1,3})?$",
+    _FLAGS,
+)
+
+
 def _count_value(text: str) -> int | None:
     lowered = " ".join(text.lower().split())
     if lowered in ("a", "an", "several", "a few", "few", "multiple", "numerous"):
@@ -3009,7 +3383,9 @@ def _count_in(text: str, folded: str) -> tuple[int, Span, str, str | None, str] 
 
 
 _TIMES = re.compile(
-    r"\b(?P<num>twice|thrice|(?:" + _NUM + r")\s{1,3}times)\b"
+    # "lumbar puncture x3": a count after a multiplication sign, not "1 x 10^6 cells"
+    r"(?:(?<=[A-Za-z)]\s)|(?<=[A-Za-z)]))(?P<num>[x×]\s?\d{1,2})\b(?![.,]?\d|\s{0,2}[\^⁰¹²³⁴⁵⁶⁷⁸⁹])"
+    r"|\b(?P<num2>twice|thrice|(?:" + _NUM + r")\s{1,3}times)\b"
     r"(?!\s{1,3}(?:a|an|per|each|daily|weekly|monthly|more|less|higher|lower|greater|larger|"
     r"as|than|over|the|that|normal)\b)",
     _FLAGS,
@@ -3018,8 +3394,10 @@ _TIMES = re.compile(
 
 def _times_value(text: str) -> int | None:
     word = text.lower()
-    if word in ("twice", "thrice"):
-        return 2 if word == "twice" else 3
+    if word in ("once", "twice", "thrice"):
+        return {"once": 1, "twice": 2, "thrice": 3}[word]
+    if word[:1] in ("x", "×"):
+        return _count_value(word[1:].strip())
     return _count_value(" ".join(text.split()[:-1]))
 
 
