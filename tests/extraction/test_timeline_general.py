@@ -460,7 +460,7 @@ PATIENTS: list[tuple[str, str, str | None, tuple[float, str] | None, str | None]
     ("years and months", LETTER_LCA, "male", (28.0, "month"), None),
     ("my husband is 52", FORUM_SCI, "male", (52.0, "year"), None),
     ("age told with the treatment only", PARENT_CP_INFANT, "male", (22.0, "month"), None),
-    ("now 47 between commas", NEWS_MS, "male", (47.0, "year"), None),
+    ("now 47 between commas; a former job is the job", NEWS_MS, "male", (47.0, "year"), "soldier"),
     ("I'm 44, work as", FIRST_PERSON_RP, None, (44.0, "year"), "software engineer"),
     ("yo M", SHORTHAND_REPORT, "male", (27.0, "year"), "construction worker"),
     ("is 7 now, treated at five", PARENT_AUTISM, "female", (5.0, "year"), None),

@@ -255,10 +255,20 @@ _HEADING_CUES = re.compile(
 
 
 def _looks_like_heading(line: str) -> bool:
-    # Short, no sentence-final full stop, and opening with a situational cue.
+    # Short, no sentence-final full stop, and opening with a situational cue; or a
+    # capitalised line that ends in a colon and so introduces the lines under it, too
+    # long or too punctuated for a "Key:" ("Findings before the procedure (our clinic,
+    # September 2023):", "Telephone review, 3 May 2021 (two months on):").
+    if len(line) > _LONG_HEADING:
+        return False
+    if line.endswith(":"):  # one phrase: a sentence told before it makes it prose
+        return line[0].isupper() and _SENTENCE_END.search(line) is None
     return (
         len(line) <= 90 and not line.endswith((".", ";", ",")) and bool(_HEADING_CUES.match(line))
     )
+
+
+_LONG_HEADING = 120
 
 
 _ANY_END = re.compile(r"[.!?…]")

@@ -72,6 +72,11 @@ _SCHEMA = {
     "treatment_words": "str_list",
     "occupations": "str_list",
     "occupation_verbs": "str_list",
+    "occupation_epithets": "str_list",
+    "occupation_prefixes": "str_list",
+    "work_as_verbs": "str_list",
+    "age_now_cues": "str_list",
+    "treatment_pronoun_clauses": "str_list",
     "not_patient_subjects": "str_list",
     "series_nouns": "str_list",
     "series_context": "str_list",
@@ -148,6 +153,25 @@ _AGE_IS = re.compile(
     r"(?:is|am|was|['’]s|['’]m|,)\s{1,3}(?:now\s{1,3})?(?P<num>\d{1,3})"
     r"(?:\s{1,3}(?P<unit>years?|yrs?|months?))?(?:\s{1,3}now)?"
     r"(?=\s{0,3}(?:[,.;:)!]|and\b|but\b|$))",
+    _I,
+)
+# "I was 36 when I had the transplant", "she was 8 when we did it": an age told with
+# its when-clause is the age at the treatment when that clause tells the treatment
+# (else an onset: "he was 12 when he lost his sight").
+_AGE_IS_WHEN = re.compile(
+    r"(?:is|am|was|['’]s|['’]m)\s{1,3}(?P<num>\d{1,3})(?:\s{1,3}(?P<unit>years?|yrs?|months?))?"
+    r"(?=\s{1,3}when\s(?P<clause>[^.;:!?]{1,80}))",
+    _I,
+)
+_TREATMENT_CLAUSE = re.compile(
+    r"\b(?:" + _words([*_DATA["treatment_words"], *_DATA["treatment_pronoun_clauses"]]) + r")\b",
+    _I,
+)
+# "Fourteen years on, at 31, the teacher ...", "Now, at 45, she ...": an age "at N" set
+# apart after a word that brings the story to its present.
+_AT_AGE_NOW = re.compile(
+    r"\b(?:" + _words(_DATA["age_now_cues"]) + r")\s{0,3},?\s{1,3}at\s{1,3}(?P<num>\d{1,3})"
+    r"(?:\s{1,3}(?P<unit>years?|months?)(?:\s{1,3}old)?)?(?=\s{0,3},)",
     _I,
 )
 # The verbs that may stand before the number, one blank between (the usual case).
@@ -245,6 +269,10 @@ _RELATIVE_AFTER = re.compile(
 _POSSESSIVE_BEFORE = re.compile(r"\b(?P<who>my|our|their|his|her|its)\s{1,3}$", _I)
 
 _OCCUPATION = r"(?P<occ>" + _words(_DATA["occupations"]) + r")"
+# "primary school teacher", "pharmacy assistant": a kind of workplace may stand before
+# the occupation; read back from an occupation found (see _occupation_cue).
+_OCC_PREFIX = re.compile(r"\b(?:" + _words(_DATA["occupation_prefixes"]) + r")\s{1,3}$", _I)
+_OCC_PREFIX_REACH = max(map(len, _DATA["occupation_prefixes"])) + 4
 _OCC_AFTER_VERB = re.compile(
     r"\b(?P<verb>" + _words(_DATA["occupation_verbs"]) + r")\s{1,3}(?:an?\s{1,3})?"
     r"(?:[A-Za-z0-9][\w\-]{0,20}\s{1,3}){0,3}?" + _OCCUPATION + r"\b(?!\s{0,2}['’]s\b)",
@@ -254,6 +282,40 @@ _OCC_AFTER_VERB = re.compile(
 _OCC_AFTER_AGE = re.compile(
     r"[\s,]{0,3}(?:[A-Za-z][\w\-]{0,20},?\s{1,3}){0,2}?" + _OCCUPATION + r"\b", _I
 )
+# "the former fire captain", "a retired teacher": a past occupation told as an epithet
+# speaks of the patient unless a relative or a doctor stands just before it.
+_OCC_EPITHET = re.compile(
+    r"(?<![\w-])(?:"
+    + _words(_DATA["occupation_epithets"])
+    + r")\s{0,3}"
+    + _OCCUPATION
+    + r"\b(?!\s{0,2}['’]s\b)",
+    _I,
+)
+# "I work as pharmacy assistant", "she worked as a crane operator": what follows these
+# verbs is an occupation even when the list does not know it (up to three words).
+_WORK_AS = re.compile(
+    r"\b(?:" + _words(_DATA["work_as_verbs"]) + r")\s{1,3}(?:an?\s{1,3})?"
+    r"(?P<occ>[a-z][a-z\-]{1,24}(?:\s[a-z][a-z\-]{1,24}){0,2}?)"
+    r"(?=\s{0,3}(?:[,.;:()!]|$)|\s(?:and|but|in|at|for|with|since|until|from|on|now|"
+    r"before|after|when)\b)",
+    _I,
+)
+_WORK_AS_NEEDLES = tuple(verb.lower() for verb in _DATA["work_as_verbs"])
+_WORK_AS_HEADS = tuple(verb.rsplit(" ", 1)[0] for verb in _WORK_AS_NEEDLES)
+
+
+def _work_as_positions(low: str, end: int) -> list[int]:
+    """Where a "works as" verb ends in ``low[:end]``: found from its rarer " as "."""
+    found = []
+    position = low.find(" as ", 0, end)
+    while position >= 0:
+        if low.endswith(_WORK_AS_HEADS, max(0, position - 8), position):
+            found.append(position)
+        position = low.find(" as ", position + 1, end)
+    return found
+
+
 _BY_PROFESSION = re.compile(r"\bby\s{1,3}(?:profession|trade)\b", _I)
 _OCC_BEFORE = re.compile(r"\b" + _OCCUPATION + r"\s{1,3}$", _I)
 _NOT_PATIENT = re.compile(r"\b(?:" + _words(_DATA["not_patient_subjects"]) + r")\b", _I)
@@ -263,6 +325,7 @@ _NAME_START = re.compile(r"\s{0,3}(?P<name>[A-Z][a-z]{1,20})\b")
 # engineer") must not start a new phrase ("was treated by a nurse").
 _OCC_FILLER_STOP = re.compile(
     r"\b(?:by|with|to|for|of|from|in|at|on|and|or|the|his|her|their|its|treated|seen|examined|"
+    r"when|while|where|who|that|because|"
     r"referred|told|visited|helped|cared|accompanied|married|son|daughter|wife|husband)\b",
     _I,
 )
@@ -664,6 +727,7 @@ class _AgePhrases:
             (3, _name_age_matches(text)),
             (4, _age_is_matches(text, low, head)),
             (5, _yo_matches(text, low, head)),
+            (6, _at_now_matches(text, low, head)),
         )
         for source, matches in sources:
             candidates += ((m.start(), source, n, m.end(), m) for n, m in enumerate(matches))
@@ -685,7 +749,10 @@ class _AgePhrases:
         found: re.Match[str] | None = match
         if source < 2:
             found = _search(_AGE_OLD if source == 0 else _AGE_OF, text, low, bound, end)
-        if found is not None and not _blocked(text, low, found.start(), found.end()):
+        # "When Mike Brennan, 52, was told ...": an age set apart after a name is his age
+        # now, whatever clause the name opens; only the words right before it can block.
+        first = found.start("num") if found is not None and source == 3 else None
+        if found is not None and not _blocked(text, low, first or found.start(), found.end()):
             value = _age_value(found.group("num"), found.group("unit") or None)
             start, number = found.start(), found.start("num")
             years = None
@@ -797,6 +864,10 @@ def _age_is_matches(text: str, low: str, end: int) -> list[re.Match[str]]:
         if low[start] != "," and _AGE_IS_SUBJECT.search(low, max(0, start - 40), start) is None:
             continue
         match = _AGE_IS.match(text, start)
+        if match is None:
+            when = _AGE_IS_WHEN.match(text, start)
+            if when is not None and _TREATMENT_CLAUSE.search(when.group("clause")):
+                match = when
         if match is not None:
             found.append(match)
             if len(found) == _RARE_FORMS_READ:
@@ -829,6 +900,24 @@ def _yo_matches(text: str, low: str, end: int) -> list[re.Match[str]]:
 
 
 _YO_MARKS = ("/o", "yo", "y.o", "y. o")
+
+
+def _at_now_matches(text: str, low: str, end: int) -> list[re.Match[str]]:
+    # Found from the " at " before the number, then read from the cue just before it.
+    found: list[re.Match[str]] = []
+    for hit in _AT_DIGIT.finditer(low, 0, end):
+        position = hit.start()
+        start = max(0, position - _AT_NOW_REACH)
+        match = _AT_AGE_NOW.search(text, start, min(len(text), position + 24))
+        if match is not None and match.start("num") == position + 4:
+            found.append(match)
+            if len(found) == _RARE_FORMS_READ:
+                break
+    return found
+
+
+_AT_NOW_REACH = max(map(len, _DATA["age_now_cues"])) + 6
+_AT_DIGIT = re.compile(r" at \d")  # in the folded text: where _AT_AGE_NOW's number starts
 
 
 def _noun_age_matches(scope: _Scope) -> list[re.Match[str]]:
@@ -1103,13 +1192,18 @@ def _occupation(doc: Document, scope: _Scope, phrases: _AgePhrases) -> _Cue | No
     sentences = doc.sentences
     # Sentences may run past the scope: the whole text's words are asked.
     low, words = doc.memo(folded_text), doc.memo(_doc_vocabulary)
+    # "works as" (one blank, as the verbs are written) may name an occupation the list
+    # does not know; an epithet ("retired") needs one it knows.
+    work_as = _work_as_positions(low, len(scope.text))
+    epithets = any(word in low for word in _EPITHET_WORDS)
     if words is None:
         indexes: Iterable[int] = range(len(sentences))
         by_profession = True
     else:
         # Only sentences naming an occupation can tell one.
         spans = [(w.start, w.end) for w in words["occupation"]]
-        indexes = _sentences_hit(doc, spans) if spans else []
+        spans += [(p, p + 1) for p in work_as]
+        indexes = _sentences_hit(doc, sorted(spans)) if spans else []
         by_profession = any(word in low for word in _PROFESSION_WORDS)
     for index in indexes:
         sentence = sentences[index]
@@ -1124,6 +1218,8 @@ def _occupation(doc: Document, scope: _Scope, phrases: _AgePhrases) -> _Cue | No
             whole = match.start() <= 120  # the subject is the sentence's opening words
             if _patient_subject(subject, whole=whole) and not _OCC_FILLER_STOP.search(filler):
                 cues.append(_occupation_cue(sentence.start, match))
+        if (epithets or work_as) and not any(c.position >= sentence.start for c in cues):
+            cues.extend(_open_occupations(body, low_body, sentence.start, epithets=epithets))
         if not by_profession:
             continue
         for anchor in _BY_PROFESSION.finditer(body):  # "a farmer by profession"
@@ -1142,6 +1238,27 @@ def _occupation(doc: Document, scope: _Scope, phrases: _AgePhrases) -> _Cue | No
             if best is None or cue.position < best.position:
                 best = cue
     return best
+
+
+def _open_occupations(body: str, low_body: str, offset: int, *, epithets: bool) -> list[_Cue]:
+    """An occupation told by an epithet ("the retired farmer") or after "works as" (any
+    words): the patient's unless a relative or a doctor is named just before."""
+    found = []
+    if epithets and any(word in low_body for word in _EPITHET_WORDS):
+        for match in _OCC_EPITHET.finditer(body):
+            if not _NOT_PATIENT.search(body, max(0, match.start() - 30), match.start()):
+                found.append(_occupation_cue(offset, match))
+                break
+    if any(word in low_body for word in _WORK_AS_NEEDLES):
+        for match in _WORK_AS.finditer(body):
+            subject = body[max(0, match.start() - 120) : match.start()]
+            if _patient_subject(subject, whole=match.start() <= 120):
+                found.append(_occupation_cue(offset, match))
+                break
+    return found
+
+
+_EPITHET_WORDS = tuple(word.lower() for word in _DATA["occupation_epithets"])
 
 
 def _occupation_phrases(scope: _Scope, phrases: _AgePhrases) -> Iterable[_AgePhrase]:
@@ -1172,7 +1289,11 @@ def _patient_subject(subject: str, *, whole: bool) -> bool:
 
 def _occupation_cue(offset: int, match: re.Match[str]) -> _Cue:
     start, end = match.span("occ")
-    return _Cue(offset + start, 1, _key(match.group("occ")), (offset + start, offset + end))
+    text = match.string
+    prefix = _OCC_PREFIX.search(text, max(0, start - _OCC_PREFIX_REACH), start)
+    if prefix is not None:
+        start = prefix.start()
+    return _Cue(offset + start, 1, _key(text[start:end]), (offset + start, offset + end))
 
 
 def _label(

@@ -98,6 +98,7 @@ _SCHEMA = {  # every key but "conditions", which _check_conditions reads
     "mutation_verbs": "str_list",
     "as_a_result_sources": "str_list",
     "onset_cues": "str_list",
+    "nature_causes": "str_map",
     "given_verbs": "str_list",
     "cells_given": "str_list",
     "first_noticed_verbs": "str_list",
@@ -305,6 +306,21 @@ _EYE_AFTER = re.compile(
     r"\s{1,2}(?:the\s|his\s|her\s|their\s)?(?:(?P<side>left|right)|(?P<both>"
     r"both|either|each))\s{1,2}(?:eyes?|sides?|knees?|hips?|optic\snerves?)\b"
 )
+# "Stargardt disease, an inherited condition that ...", "MS is an autoimmune disease":
+# the kind of disease told right after its name is its cause.
+_NATURE = re.compile(
+    r"(?:\s{0,2},\s{0,2}|\s{1,3}is\s{1,3})(?:an?\s{1,3})?(?:(?:rare|common|progressive|chronic)"
+    r"\s{1,3})?(?P<nature>" + _words(_DATA["nature_causes"]) + r")\s{1,3}(?:[a-z]{2,12}\s{1,3})?"
+    r"(?:condition|disease|disorder|illness)\b",
+    _I,
+)
+# "born at 29 weeks", "born after 31+2 weeks' gestation": a birth before term (37 weeks).
+_BORN_EARLY = re.compile(
+    rf"\bborn\s{{1,3}}(?:at|after)\s{{1,3}}(?:only\s{{1,3}}|just\s{{1,3}})?(?P<num>{NUMBER_WORD_PATTERN})"
+    r"(?:\s{0,2}\+\s{0,2}\d)?[\s\-]{1,3}(?:weeks?|wks?)\b",
+    _I,
+)
+_TERM_WEEKS = 37
 _PARENTHETICAL = re.compile(r"\s{0,2}\(\s{0,2}(?P<inner>[^()\n]{1,60})\)")
 _INJURY = re.compile(
     r"\b(?:" + _words(_DATA["injury_verbs"]) + r")\s{1,3}"
@@ -439,7 +455,9 @@ _SINCE_AGE = re.compile(
     # "At 14 months he was diagnosed": bare, an age only where an onset is told (and
     # not "at 3 months after the injection", nor weeks: "born at 28 weeks" is gestation).
     r"|(?<![Ww]eeks)(?<![Ww]eek)(?!\s{1,3}(?:post|after|later|following|from|since|into|of|"
-    r"gestation)\b|[\s\-]{1,2}post|['’]))",
+    r"gestation)\b|[\s\-]{1,2}post|['’]))"
+    # "Hannah was 17 when an optician told her": the age before its when-clause.
+    r"|\bwas\s{1,3}(?P<num3>\d{1,3})(?:\s{1,3}(?P<unit3>years?|months?))?(?=\s{1,3}when\b)",
     _I,
 )
 _BORN_WITH = re.compile(
@@ -613,6 +631,7 @@ _FALL_NEEDLES = _Needles(_DATA["fall_verbs"])
 _BACKWARD_NEEDLES = _Needles(_DATA["backward_cause_cues"])
 _INJURY_NEEDLES = _Needles(_DATA["injury_verbs"])
 _RESULT_NEEDLES = _Needles(["as a result"])
+_NATURE_NEEDLES = _Needles(list(_DATA["nature_causes"]))
 _ONSET_NEEDLES = _Needles(_DATA["onset_cues"])
 _NEGATION_NEEDLES = _Needles(_DATA["negation_cues"])
 _POST_WORDS_NEEDLES = _Needles(_DATA["post_treatment_words"])
@@ -1167,6 +1186,10 @@ def _sentence_mentions(context: _Context, patient: PatientMention, *, title: boo
     if injured:
         found += injured
         context.keep(found)
+    early = list(_born_early(context))
+    if early:
+        found += early
+        context.keep(found)
     diagnosed = list(_diagnosis_phrases(context))
     if diagnosed:
         found += diagnosed
@@ -1410,6 +1433,25 @@ def _injured_organs(context: _Context) -> Iterator[_Found]:
             yield mention
 
 
+def _born_early(context: _Context) -> Iterator[_Found]:
+    """ "born at 29 weeks" -> premature birth (at 29 weeks), when no mention covers it."""
+    if not context.has(_BORN_NEEDLES):
+        return
+    for match in _BORN_EARLY.finditer(context.text):
+        weeks = parse_number(match.group("num"))
+        start, end = context.offset + match.start(), context.offset + match.end()
+        if weeks is None or not 20 <= weeks < _TERM_WEEKS or context.overlaps(start, end):
+            continue
+        sense = _PHRASES.get("".join(w.norm for w in _tokens(_PREMATURE)))
+        tags = _ENTRIES[sense.entry].tags if sense else frozenset({"birth"})
+        mention = _Found(_PREMATURE, f"{_PREMATURE} at {weeks:g} weeks", start, end, context, tags)
+        if _keep(mention, context):
+            yield mention
+
+
+_PREMATURE = "premature birth"
+
+
 def _diagnosis_phrases(context: _Context) -> Iterator[_Found]:
     """The phrase after "diagnosed with" or "Diagnosis:" when no rule above knew it."""
     text, offset = context.text, context.offset
@@ -1564,6 +1606,13 @@ def _cause(mention: _Found, context: _Context) -> None:
         )
         if inner is not None:
             mention.cause, mention.cause_span = inner.name, (inner.start, inner.end)
+            return
+    if context.has(_NATURE_NEEDLES, local_end, local_end + 40):
+        nature = _NATURE.match(text, local_end)
+        if nature is not None:
+            word = _DATA["nature_causes"][fold(nature.group("nature"))]
+            mention.cause = word
+            mention.cause_span = (offset + nature.start("nature"), offset + nature.end("nature"))
             return
     blanked = context.blanked
     for pattern, weak, fall in _CAUSE_PATTERNS:
@@ -1848,9 +1897,10 @@ def _custom_times(
     for match in _SINCE_AGE_FOLDED.finditer(text, folded):
         lead = match.group()[:4].lower()
         bare = match.group("num2") is not None and match.group("old") is None
-        if (bare or lead == "when" or (lead.startswith("at") and not per_mention)) and not (
-            context.onset_cue
-        ):
+        told_then = match.group("num3") is not None  # "was 17 when", as "when she was 17"
+        if (
+            bare or lead == "when" or told_then or (lead.startswith("at") and not per_mention)
+        ) and not (context.onset_cue):
             # "at the age of 49" in a story is a later visit, not an onset, unless the
             # sentence tells of one ("lost her sight at the age of 14"); so is "at 14
             # months" or "when she was 6" ("diagnosed at 14 months").
@@ -1861,10 +1911,12 @@ def _custom_times(
             or not _FIRST_NOTICED.search(text)
         ):
             continue  # only a young child's story dates a diagnosis by a bare age
-        value = parse_number(match.group("num") or match.group("num2"))
+        value = parse_number(match.group("num") or match.group("num2") or match.group("num3"))
         if value is None:
             continue
-        unit_word = match.group("unit") or match.group("unit2") or age_unit.value
+        unit_word = (
+            match.group("unit") or match.group("unit2") or match.group("unit3") or age_unit.value
+        )
         unit = _UNITS[fold(unit_word[0])]
         months_ago = patient.age_value * _MONTHS_PER[age_unit] - value * _MONTHS_PER[unit]
         if months_ago <= 0:
@@ -2004,6 +2056,18 @@ def _story(groups: list[_Group], contexts: Iterable[_Context], patient: PatientM
             if times and context.in_story:
                 primary.onset = times[0]
                 break
+    _onset_by_cause(groups)
+
+
+def _onset_by_cause(groups: list[_Group]) -> None:
+    """A condition of the same cause as a dated one began with it: "fell from his bicycle on
+    2 August" dates the optic nerve injury and the canal fracture the fall caused alike."""
+    # Injuries only: a disease caused by another (cataract from diabetes) has its own onset.
+    injuries = [g for g in groups if "trauma" in g.tags or "traumatic" in g.name]
+    dated = {g.cause: g.onset for g in injuries if g.cause and g.onset is not None}
+    for group in injuries:
+        if group.onset is None and not group.at_birth and group.cause in dated:
+            group.onset = dated[group.cause]
 
 
 def _until_treatment(contexts: Iterable[_Context]) -> Iterator[_Context]:

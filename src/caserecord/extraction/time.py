@@ -830,8 +830,25 @@ class TimeContext:
         # their times, and the time of a finding that no mention places.
         self._timed: dict[int, list[_Timed]] = {}
         self._fallback: dict[int, PlacedTime] = {}
+        # A letter's own date ("Seen: 14 March 2024") is its "today"; a discharge
+        # summary's "Discharged: 17 July 2023" is the day "at discharge" stands for.
+        self._discharge: CaseTime | None = None
+        self._discharge = self._header_time(_DISCHARGE_DATE_KEYS)
+        self.now = now or self._header_time(_VISIT_DATE_KEYS)
         self._section_times = [self._heading_time(sec.heading) for sec in doc.sections]
         self._carried = self._carry()
+
+    def _header_time(self, keys: frozenset[str]) -> CaseTime | None:
+        """The time of the first ``Key: date`` header with one of ``keys``, after day 0."""
+        if self.anchor_date is None:
+            return None
+        for header in self.doc.headers:
+            if header.key.lower() not in keys or len(header.value) > _HEADER_DATE_WIDTH:
+                continue
+            dates = [m for m in find_times(header.value) if m.relation == "date"]
+            if dates and (time := self.to_case_time(dates[0])) is not None:
+                return time if (time.approx_days or 0) > 0 else None
+        return None
 
     def mentions(self, sentence: Sentence) -> list[TimeMention]:
         return list(self._mentions_in(sentence.index))
@@ -875,6 +892,8 @@ class TimeContext:
         self, mention: TimeMention, previous: CaseTime | None, before_day0: bool
     ) -> CaseTime | None:
         if mention.relation == "phase" and mention.phase is not None:
+            if mention.phase is Phase.DISCHARGE and self._discharge is not None:
+                return self._discharge
             return CaseTime(phase=mention.phase)
         if mention.relation == "now":
             return self.now
@@ -905,9 +924,12 @@ class TimeContext:
     def _heading_time(self, heading: str) -> CaseTime | None:
         # "The condition after the first course & before admission (September, 2011)":
         # a stated offset or date is more precise than a phase word, so it wins.
-        rank = {"after_day0": 0, "date": 1, "phase": 2}
+        # A full date ("17 October 2023") is exact where an offset from another event
+        # ("three months after discharge") is not; "today" is the letter's date.
+        rank = {"after_day0": 1, "date": 2, "phase": 3, "now": 4}
         mentions = sorted(
-            (m for m in find_times(heading) if m.relation in rank), key=lambda m: rank[m.relation]
+            (m for m in find_times(heading) if m.relation in rank),
+            key=lambda m: 0 if m.date is not None and m.date.day is not None else rank[m.relation],
         )
         for mention in mentions:
             time = self.to_case_time(mention)
@@ -1027,6 +1049,10 @@ class TimeContext:
             return PlacedTime(previous, None, "context")
         return PlacedTime(self.now or _AT_FOLLOW_UP, None, "order")
 
+
+_VISIT_DATE_KEYS = frozenset(_DATA["visit_date_keys"])
+_DISCHARGE_DATE_KEYS = frozenset(_DATA["discharge_date_keys"])
+_HEADER_DATE_WIDTH = 40  # "Seen: 14 March 2024 (clinic 3)": a date, not a paragraph
 
 # Between a value and a time phrase that is its own: the value and perhaps its unit or
 # eye ("5.5 at baseline", "20/200 OD at 6 months"), no comma, no "and", no full stop.

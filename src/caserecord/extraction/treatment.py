@@ -136,6 +136,7 @@ _PRIOR_KEYS = (
     "heading_keys",
     "treatment_nouns",
     "weak_help",
+    "surgeries",
 )
 _WORD_LISTS = (
     "cell_heads",
@@ -775,6 +776,7 @@ _PRIOR_DRUG_GATE = words(_V.prior["prior_drugs"])
 _PERFECT_GATE = words(_V.prior["perfect_verbs"])
 _HEADING_GATE = words(_V.prior["heading_keys"])
 _STOPPED_PASSIVE_GATE = words(["stopped", "discontinued", "withdrawn", "tapered"])
+_DONE_SURGERY_GATE = words([*_V.surgery_words, *_V.prior["surgeries"]])
 # Substring gates, good for any range of the text searched (a match lies inside it).
 _ROUTE_GATE = flexible_needles(
     [w for r in _V.routes for w in r.words],
@@ -845,6 +847,7 @@ _PRIOR_WORDS = _union(
     _PRIOR_DRUG_GATE,
     _PERFECT_GATE,
     _HEADING_GATE,
+    _DONE_SURGERY_GATE,
 )
 # Every word gate of this module: a document none of whose letter runs holds one of them
 # (a sentence's word is a run of the document or, cut at a sentence edge, part of one)
@@ -2502,9 +2505,21 @@ class _Reader:
             name = _prior_name(name)
             if not name or any(_same(name, p.name) or _within(name, p.name) for p in found):
                 return  # ("ranibizumab" after "anti-vegf injections (ranibizumab)")
-            found.append(PriorTreatmentMention(name=name, kind=kind, spans={"name": span}))
+            mention = PriorTreatmentMention(name=name, kind=kind, spans={"name": span})
+            # A fuller telling of one already found takes its place ("cataract surgery",
+            # then "cataract surgery under peribulbar anesthesia").
+            fuller = next((i for i, p in enumerate(found) if _within(p.name, name)), None)
+            if fuller is not None:
+                found[fuller] = mention
+            else:
+                found.append(mention)
 
         sentences = self.doc.sentences
+        # "Previous therapy:" alone on its line: the lines under it list what was tried.
+        for index in _under_prior_heading(self.doc) if not self.inert else ():
+            sentence = sentences[index]
+            for name, span, kind in _treatment_items(sentence.text, 0, sentence.start):
+                add(name, span, kind)
         # Every rule of _prior_in needs one of _PRIOR_WORDS.
         chosen = set(hits(self.words, _PRIOR_WORDS)) if not self.inert else set()
         # "She'd had twenty injections": a perfect of "had", whose gate word is everywhere
@@ -2559,6 +2574,20 @@ def _without_joint_tellings(
                 if "dose" in mention.spans:
                     peer.spans["dose"] = mention.spans["dose"]
     return kept
+
+
+def _under_prior_heading(doc: Document) -> list[int]:
+    """The sentences under a heading line that names prior treatment ("Previous therapy:")."""
+    headed = {
+        number
+        for number, section in enumerate(doc.sections)
+        if _PRIOR_HEADING_LINE.match(section.heading)
+    }
+    if not headed:
+        return []
+    return [s.index for s in doc.sentences if s.section in headed and s.header_key is None][
+        :_MAX_ITEMS
+    ]
 
 
 def _compatible(first: _Event, mention: InterventionMention, event: _Event) -> bool:
@@ -2711,6 +2740,19 @@ _PRIOR_HEADING = re.compile(
     r"\s{0,2}(?P<body>[^.]{3,200})",
     _FLAGS,
 )
+_PRIOR_HEADING_LINE = re.compile(
+    r"^[^A-Za-z]{0,3}(?:" + _phrases(_P["heading_keys"]) + r")\s{0,2}:?\s{0,2}$", _FLAGS
+)
+# "The local hospital performed endoscopic optic canal decompression", "he underwent a
+# left trabeculectomy in 2016": an operation told done before the story's treatment.
+_DONE_SURGERY = re.compile(
+    r"\b(?:performed|carried\s{1,3}out|did|underwent|undergone|had)\s{1,3}"
+    r"(?:(?:an?|the|his|her|their)\s{1,3})?(?P<name>(?:[A-Za-z][\w\-]{1,24}\s{1,3}){0,4}?"
+    r"(?:" + _phrases([*_V.surgery_words, *_P["surgeries"]]) + r"))\b",
+    _FLAGS,
+)
+# What alone names no operation of its own: "had surgery" may be the story's treatment.
+_GENERIC_SURGERY = frozenset({"surgery", "operation", "procedure", "surgeries", "operations"})
 # "Oral prednisolone was started at presentation but was stopped after two weeks"
 _STOPPED_PASSIVE = re.compile(
     r"\b(?P<drug>" + _phrases(_P["prior_drugs"]) + r")\b[^.;]{0,60}?\b(?:was|were|had\s{1,3}been)"
@@ -2797,6 +2839,10 @@ _FAILED = re.compile(
 _NAME_TAIL = re.compile(
     r"\s(?:on|in|to|of)\s{1,3}(?:the|his|her|their|both)\s{1,3}(?:right|left|both|eyes?)\b"
     r"|\s(?:in|since|from|during)\s{1,3}(?:19|20)\d\d\b"
+    # "physiotherapy since 8 months of age", "since birth"; "(three times)", "(2016)"
+    r"|\s(?:since|from)\s{1,3}(?:birth|infancy|(?:the\s{1,3}age\s{1,3}of\s{1,3}|age\s{1,3})?"
+    r"(?:\d{1,2}|" + _NUM + r")\s{1,3}(?:months?|years?)\b)"
+    r"|\s{0,2}\((?:(?:19|20)\d\d|once|twice|[\w\-]{1,12}\s{1,3}times|x\s{0,2}\d{1,2}|\d{1,2}\s{0,2}x)\)"
     r"|\s(?:once|twice|(?:\d{1,2}|"
     + _NUM
     + r")\s{1,3}times)\s{1,3}(?:a|per|each)\s{1,3}(?:day|week|month)",
@@ -2817,6 +2863,14 @@ def _list_end(body: str) -> int:
         if _NOT_AN_ITEM.search(piece) or len(piece.split()) > 6:
             return comma.start()
     return len(body)
+
+
+# "(three times)", "(2016)": a count or year in brackets (not a drug: "(ranibizumab)").
+_TRAILING_NOTE = re.compile(
+    r"\s{0,2}\((?:(?:19|20)\d\d|once|twice|[\w\-]{1,12}\s{1,3}times|x\s{0,2}\d{1,2}|"
+    r"\d{1,2}\s{0,2}x)\)$",
+    _FLAGS,
+)
 
 
 def _split_list(body: str, offset: int) -> list[tuple[str, Span]]:
@@ -2852,7 +2906,10 @@ def _treatment_items(
         dose = _DOSE_MASS.search(item)  # "idebenone 900 mg/day": the dose is not the name
         if dose:
             item = item[: dose.start()]
-        item = item.rstrip(" ,")
+        item = _TRAILING_NOTE.sub("", item).rstrip(" ,.")  # "(three times)" is no part of it
+        tail = _NAME_TAIL.search(item)  # nor "since 8 months of age", "in 2016"
+        if tail and tail.start() > 0:
+            item = item[: tail.start()]
         if len(item) < 2 or len(item.split()) > 6 or _NOT_AN_ITEM.search(item) or _has_cells(item):
             continue  # a letter alone is a word cut short (a sentence cut in junk), no name
         treatment_like = treatment_like or bool(
@@ -2889,6 +2946,18 @@ def _listed_in(
         found.extend(
             _treatment_items(heading.group("body"), heading.start("body"), offset, headed=True)
         )
+    return found
+
+
+def _surgeries_in(text: str, offset: int) -> list[tuple[str, Span, str]]:
+    """Operations told as done ("performed endoscopic optic canal decompression"), named by
+    more than a generic word ("had surgery" may be the story's own treatment)."""
+    found: list[tuple[str, Span, str]] = []
+    for match in _DONE_SURGERY.finditer(text):
+        name = match.group("name")
+        if name.lower() in _GENERIC_SURGERY or _NOT_AN_ITEM.search(name) or _has_cells(name):
+            continue
+        found.append((name, _abs(match.span("name"), offset), "surgery"))
     return found
 
 
@@ -2959,6 +3028,8 @@ def _prior_in(
     if before_day0 and not cells.get(sentence.index) and hit(present, _TRIED_GATE):
         found.extend(_tried_in(text, offset))
     found.extend(_listed_in(text, offset, present, before_day0, bool(cells.get(sentence.index))))
+    if before_day0 and not cells.get(sentence.index) and hit(present, _DONE_SURGERY_GATE):
+        found.extend(_surgeries_in(text, offset))
     if (day0 is None or sentence.index <= day0) and hit(present, _FAILED_IN_GATE):
         found.extend(_failed_in(sentence, cells))
     if not cells.get(sentence.index):
