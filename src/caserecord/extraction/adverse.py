@@ -1020,6 +1020,10 @@ def _adverse(doc: Document, day0: int | None, denied: list[Span]) -> list[Advers
     if day0 is not None:
         for description, severity, sentence, span in _timeline_events(doc, day0):
             add(description, severity, sentence, span)
+        for description, severity, sentence, span in _headed_events(doc, day0):
+            if len(found) >= _MAX_ITEMS:
+                break  # junk: no narrative tells more
+            add(description, severity, sentence, span)
     return sorted(found, key=lambda m: m.position)  # as told, whichever rule read them
 
 
@@ -1052,6 +1056,62 @@ def _timeline_events(doc: Document, day0: int) -> Iterator[tuple[str, str | None
                         sentence,
                         (sentence.start + start, sentence.start + end),
                     )
+
+
+def _headed_events(doc: Document, day0: int) -> Iterator[tuple[str, str | None, Sentence, Span]]:
+    """'Complications:' over lines of harms, 'Side effects, to be honest: hair loss, bad
+    nausea and ...': under a heading that names side effects, each item naming a harm is
+    one, told without a verb."""
+    headed = 0
+    for sentence in doc.sentences[day0 + 1 :]:
+        if headed >= _MAX_ITEMS:
+            break  # more lists of side effects than any narrative tells: junk
+        text = sentence.text
+        body = 0
+        heading = doc.sections[sentence.section].heading if sentence.section is not None else ""
+        if not _SIDE_EFFECT_HEADING.fullmatch(heading.strip()):
+            label = _LABEL.match(text[:_LABEL_REACH]) if ":" in text[:_LABEL_REACH] else None
+            if label is None or not _SIDE_EFFECT_HEADING.match(label.group("label")):
+                continue
+            body = label.end()
+        headed += 1
+        folded = fold(text)
+        for number, piece in enumerate(_HEADED_ITEM.finditer(text, body)):
+            if number >= _MAX_ITEMS:
+                break  # more items than any list of side effects: junk
+            start = piece.start() + len(piece.group()) - len(piece.group().lstrip(" ,;.-"))
+            start = _skip_trim(text, _skip_and(text, start))
+            end = min(piece.end(), _event_end(text, folded, start, _MAX_SCOPE))
+            cut = text.find("(", start, end)  # "headache (mild; ...)": the name ends there
+            item = text[start : end if cut < 0 else cut].strip(" ,;.-")
+            if not item or len(item.split()) > _HEADED_WORDS or _ends_in_adjective(item):
+                continue
+            if _listed_harm(" ".join(item.split()[:_LISTED_WORDS])):
+                span = (sentence.start + start, sentence.start + start + len(item))
+                # "headache (mild; resolved ...)": the remark in brackets grades it
+                yield item, _severity(text[start : piece.end()]), sentence, span
+
+
+# A heading (or the label of a list) that names side effects, with a few words of its own
+# ("Side effects, to be honest:", "Complications of the procedure:").
+_SIDE_EFFECT_HEADING = re.compile(
+    r"(?:(?:any|the|post-?\w+|\w+)\s{1,3})?(?:"
+    + _phrases(_A["list_subjects"])
+    + r")\b[^:]{0,30}:?",
+    _FLAGS,
+)
+# One item: up to a comma, semicolon, sentence stop, dash or opening parenthesis.
+_HEADED_ITEM = re.compile(r"[^,;.()\u2013\u2014]+(?:\([^()]{0,80}\))?")
+_HEADED_WORDS = 10
+
+
+def _skip_and(text: str, position: int) -> int:
+    """Past an "and" or "plus" that opens the last item of a list."""
+    match = _LAST_ITEM_LEAD.match(text, position)
+    return match.end() if match else position
+
+
+_LAST_ITEM_LEAD = re.compile(r"(?:and|plus|also)\s{1,3}", _FLAGS)
 
 
 _LABEL_REACH = 40

@@ -530,6 +530,31 @@ _COUNT_BREAK = {
     ";",
     ":",
     ".",
+    # A month after a number makes it a date ("on 11 July 2023 (2 doses)"), not a count.
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 _ABBREVIATION_TOKEN = re.compile(r"[A-Z][A-Za-z]{0,3}(?:-?[A-Z]{1,6})s?")
 _ORDINAL_COURSE = re.compile(
@@ -909,6 +934,19 @@ class _FoldedOnDemand(Sequence[str]):
 
 
 _HEADER_KEYS: dict[str, bool] = {}
+
+
+def _headed(doc: Document, sentence: Sentence) -> bool:
+    """Whether a treatment heading frames the sentence: its own "Key: value" line
+    ("Treatment: UC-MSCs") or a heading line above it ("Treatment given:" then a list)."""
+    if _treatment_key(sentence.header_key):
+        return True
+    if sentence.section is None:
+        return False
+    section = doc.sections[sentence.section]
+    if sentence.line - section.line > _MAX_ITEMS:
+        return False  # no list of treatments runs this long under its heading: junk
+    return _treatment_key(section.heading.rstrip(" :"))
 
 
 def _treatment_key(key: str | None) -> bool:
@@ -1431,12 +1469,10 @@ class _Reader:
         by_sentence = self.by_sentence
         sentences = self.doc.sentences
         if self.inert:  # only cells or a treatment heading can tell an event
-            if any(_treatment_key(key) for key in {h.key for h in self.doc.headers}):
-                return [
-                    s
-                    for s in sentences
-                    if by_sentence.get(s.index) or _treatment_key(s.header_key)
-                ]
+            if any(_treatment_key(key) for key in {h.key for h in self.doc.headers}) or any(
+                _treatment_key(h.heading.rstrip(" :")) for h in self.doc.sections
+            ):
+                return [s for s in sentences if by_sentence.get(s.index) or _headed(self.doc, s)]
             # a sentence's header_key is the key of its line's header
             return [sentences[index] for index in sorted(by_sentence)]
         # The sentences the test in read() lets in: a gate word, cells or a treatment
@@ -1447,6 +1483,14 @@ class _Reader:
         chosen.update(index for index, cells in by_sentence.items() if cells)
         if headed:
             chosen.update(s.index for s in sentences if s.header_key in headed)
+        # "Treatment given:" on a line of its own, its items below (a section heading).
+        titled = {
+            i for i, h in enumerate(self.doc.sections) if _treatment_key(h.heading.rstrip(" :"))
+        }
+        if titled:
+            chosen.update(
+                s.index for s in sentences if s.section in titled and _headed(self.doc, s)
+            )
         return [sentences[index] for index in sorted(chosen)]
 
     # -- reading --------------------------------------------------------------------
@@ -1459,7 +1503,7 @@ class _Reader:
             if (
                 not hit(words[index], _EVENT_WORDS)
                 and not by_sentence.get(index)
-                and not _treatment_key(sentence.header_key)
+                and not _headed(self.doc, sentence)
             ):
                 continue  # no verb of giving, no cells, no heading: no event (see _events)
             events.extend(self._events(sentence))
@@ -1552,7 +1596,7 @@ class _Reader:
         )
         spans = [(m.start(), m.end()) for m in verbs]
         verb = verbs[0].group("verb").lower() if verbs else None
-        if _treatment_key(sentence.header_key):
+        if _headed(self.doc, sentence):
             # "Treatment: 4 intrathecal injections of UC-MSCs": the heading does the giving.
             spans, verb = [(0, len(text))], verb or "treatment"
         events: list[_Event] = []
