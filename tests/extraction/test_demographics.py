@@ -109,6 +109,9 @@ def test_occupation(text: str, occupation: str | None) -> None:
         ("He said she should come back.", None),  # no clear majority
         ("The patient's vision improved.", None),
         ("Latency was 120 ms in the right eye.", None),  # "ms" is no title
+        ("MSCs, then UC-MSCs, were given to Ms. Okafor.", "female"),  # a title after "MSCs"
+        ("Mrs Lin had MSC injections.", "female"),  # a title without its full stop
+        ("The MSc students grew MSCs and hMSCs.", None),  # no title inside a word
         ("Dear Mrs. Jones, thank you for referring this patient.", None),
         ("My son was born blind. He smiled at our daughter yesterday.", "male"),
     ],

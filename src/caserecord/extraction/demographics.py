@@ -442,6 +442,7 @@ _NAME_AGE_PROBE = re.compile(r",\s(?:aged\s)?\d")
 _TITLE_PROBE = re.compile(
     _words([form for t in _DATA["titles"] for form in (t.capitalize(), t.upper())])
 )
+_TITLE_WORD = re.compile(r"(?<!\w)(?:" + _words(list(_DATA["titles"])) + r")(?!\w)")
 # How far before its noun a _SEX_NOUN or _CHILD phrase can start ("elderly" or
 # "their", up to three blanks, "middle-aged" or "youngest", three blanks), and
 # the letters it can start with.
@@ -479,7 +480,6 @@ _VOCABULARY: dict[str, list[str]] = {
     "sex_word2": ["male", "female"],
     "child": [word.lower() for word in _DATA["child_words"]],
     "ordinal": ["second", "third", "fourth", "fifth", "sixth"],  # as in _SERIES_ORDINAL
-    "title": [word.lower() for word in _DATA["titles"]],
 }
 _PRONOUN_VOCABULARY: dict[str, list[str]] = {
     sex: [w.lower() for w in words] for sex, words in _DATA["pronouns"].items()
@@ -1048,12 +1048,13 @@ def _blocked(text: str, low: str, start: int, end: int) -> bool:
 
 
 def _title_matches(scope: _Scope) -> list[re.Match[str]]:
-    # A title is a whole word; the probe's hits are letters, so no title can
-    # start inside one of them: either way, every start is a candidate.
+    # A title is a whole word, so it is looked for as one in the folded text, not
+    # in the vocabulary pass: there "Ms" would be a hit in every "MSCs", and a text
+    # of cell abbreviations would pay a Python step for each.
     if scope.words is None:
         starts = [m.start() for m in _TITLE_PROBE.finditer(scope.text)]
     else:
-        starts = [w.start for w in scope.words["title"] if w.whole]
+        starts = [m.start() for m in _TITLE_WORD.finditer(scope.low)]
     return matches_at(_TITLE, scope.text, starts)
 
 
