@@ -539,7 +539,21 @@ _EXCEPTION_GATE = words(["apart", "except", "aside", "besides", "exception", "ba
 _TURNS_GATE = union(
     _EXCEPTION_GATE, _TOLERANCE_GATE, _ADJECTIVE_GATE, _IDIOM_GATE, _RESOLUTION_GATE
 )
-_GATES = (
+# The gates of the rules that tell an event; a sentence none of them lets in tells none.
+_TELLING_GATES = (
+    _LOSS_GATE,
+    _STRONG_VERB_GATE,
+    _WEAK_VERB_GATE,
+    _TOLERANCE_GATE,
+    _EVENT_VERB_GATE,
+    _LIST_CUE_GATE,
+    _SUBJECT_VERB_GATE,
+    _ADJECTIVE_GATE,
+    _IDIOM_GATE,
+    _RESOLUTION_GATE,
+    _EXCEPTION_GATE,
+)
+_ALL_WORDS = union(
     _TRIGGER_GATE,
     _NOT_GATE,
     _POST_FORM_GATE,
@@ -547,37 +561,12 @@ _GATES = (
     _TREATMENT_GATE,
     _BASELINE_GATE,
     _SEQUEL_GATE,
-    _LOSS_GATE,
-    _STRONG_VERB_GATE,
-    _WEAK_VERB_GATE,
-    _TOLERANCE_GATE,
-    _EVENT_VERB_GATE,
-    _LIST_CUE_GATE,
-    _SUBJECT_VERB_GATE,
-    _ADJECTIVE_GATE,
-    _IDIOM_GATE,
-    _RESOLUTION_GATE,
-    _EXCEPTION_GATE,
-)
-_ALL_WORDS = (
-    None if any(g is None for g in _GATES) else frozenset().union(*(g or () for g in _GATES))
+    *_TELLING_GATES,
 )
 # A sentence without a word of _DENYING_WORDS denies nothing (see _absent); one without a
 # word of _TELLING_WORDS tells no adverse event (see _adverse).
 _DENYING_WORDS = union(_TRIGGER_GATE, _NOT_GATE)
-_TELLING_WORDS = union(
-    _LOSS_GATE,
-    _STRONG_VERB_GATE,
-    _WEAK_VERB_GATE,
-    _TOLERANCE_GATE,
-    _EVENT_VERB_GATE,
-    _LIST_CUE_GATE,
-    _SUBJECT_VERB_GATE,
-    _ADJECTIVE_GATE,
-    _IDIOM_GATE,
-    _RESOLUTION_GATE,
-    _EXCEPTION_GATE,
-)
+_TELLING_WORDS = union(*_TELLING_GATES)
 _POST_DID_NOT_GATE = words(_N["post_did_not"])
 _POST_HAS_NOT_GATE = words(_N["post_has_not"])
 _POST_PASSIVE_GATE = words(_N["post_passive"])
