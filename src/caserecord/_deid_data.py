@@ -526,20 +526,6 @@ PLACE_HEADER_KEYS = _words(
 
 # -- dates ---------------------------------------------------------------------------
 
-MONTHS: tuple[str, ...] = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 WEEKDAYS: tuple[str, ...] = (
     "monday",
     "tuesday",

@@ -83,6 +83,7 @@ from pydantic_core import PydanticCustomError
 
 from caserecord import _deid_data as data
 from caserecord._base import FrozenValue
+from caserecord._calendar import MONTHS
 from caserecord._units import UNITS
 from caserecord.patient import Age, AgeUnit
 from caserecord.provenance import Evidence
@@ -372,8 +373,8 @@ def _alternation(words: Iterable[str], *, title_case: bool = False) -> str:
 
 _TITLE_WORDS = _alternation(data.TITLES, title_case=True)
 _CREDENTIAL_WORDS = _alternation(data.CREDENTIALS, title_case=True)
-_MONTH_INDEX = {name: i + 1 for i, name in enumerate(data.MONTHS)}
-_MONTH_INDEX.update({name[:3]: i + 1 for i, name in enumerate(data.MONTHS)})
+_MONTH_INDEX = {name: i + 1 for i, name in enumerate(MONTHS)}
+_MONTH_INDEX.update({name[:3]: i + 1 for i, name in enumerate(MONTHS)})
 _MONTH_INDEX["sept"] = 9
 
 
@@ -562,9 +563,7 @@ _AGE_PATTERNS = (
 )
 
 # Dates.
-_MONTH_FULL = (
-    "|".join(m.capitalize() for m in data.MONTHS) + "|" + "|".join(m.upper() for m in data.MONTHS)
-)
+_MONTH_FULL = "|".join(m.capitalize() for m in MONTHS) + "|" + "|".join(m.upper() for m in MONTHS)
 _MONTH_ABBR = "Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 _MONTH = rf"(?P<month>(?:{_MONTH_FULL})(?![A-Za-z])|(?:{_MONTH_ABBR})(?:\.|(?![A-Za-z])))"
 _MONTH_NAME_ANY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})(?![A-Za-z])"
@@ -774,7 +773,7 @@ _LOWER_WORD = re.compile(rf"(?<![\w'’-])[{_LOW}][\w'’-]*")
 _STRUCTURAL = (
     data.FUNCTION_WORDS
     | data.TITLES
-    | frozenset(data.MONTHS)
+    | frozenset(MONTHS)
     | frozenset(data.WEEKDAYS)
     | data.COUNTRIES
     | data.NATIONALITIES
@@ -1641,9 +1640,9 @@ def _styled(word: str, like: str) -> str:
 
 def _month_word(month: int, like: str) -> str:
     """Month ``month`` written as ``like`` was: "August", "Aug.", "AUG", "Sept."."""
-    full = data.MONTHS[month - 1]
+    full = MONTHS[month - 1]
     bare = like.rstrip(".").lower()
-    if bare in data.MONTHS:
+    if bare in MONTHS:
         return _styled(full, like)
     word = "sept" if bare == "sept" and month == 9 else full[:3]
     dotted = like.endswith(".") and word != full

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, TypeVar
 
+from caserecord._calendar import MONTH_ABBREVIATIONS
+
 __all__ = ["Document", "HeaderField", "Section", "Sentence", "split_clauses"]
 
 T = TypeVar("T")
@@ -36,18 +38,7 @@ _ABBREVIATIONS = frozenset(
         "approx",
         "etc",
         "al",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
+        *MONTH_ABBREVIATIONS,
         "inc",
         "ltd",
         "co",

@@ -32,6 +32,7 @@ from functools import cached_property, lru_cache
 from itertools import accumulate, pairwise
 from typing import Any, overload
 
+from caserecord._calendar import MONTH_ABBREVIATIONS, MONTHS
 from caserecord.errors import TimelineError
 from caserecord.extraction._data import load_json
 from caserecord.extraction._document import Document, Sentence
@@ -531,30 +532,8 @@ _COUNT_BREAK = {
     ":",
     ".",
     # A month after a number makes it a date ("on 11 July 2023 (2 doses)"), not a count.
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
+    *MONTHS,
+    *MONTH_ABBREVIATIONS,
 }
 _ABBREVIATION_TOKEN = re.compile(r"[A-Z][A-Za-z]{0,3}(?:-?[A-Z]{1,6})s?")
 _ORDINAL_COURSE = re.compile(
